@@ -1,0 +1,392 @@
+// Command vgmsynth learns the shape of a table and generates synthetic rows
+// like it, at any scale, on Apache Beam.
+//
+//	vgmsynth fit      --input GLOB --model model.json
+//	vgmsynth generate --model model.json --rows N --output PREFIX
+//	vgmsynth run      --input GLOB --rows N --output PREFIX
+//
+// Beam's runner flags (--runner, --endpoint, --environment_type, --project,
+// ...) pass through; the default runner is prism, embedded in the binary.
+// Exit status: 0 success, 1 failure, 2 bad usage.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	"github.com/vgmsynth/vgmsynth/pipeline"
+	"github.com/vgmsynth/vgmsynth/runners"
+	"github.com/vgmsynth/vgmsynth/transforms"
+)
+
+// Version is the release, set at build time with -ldflags "-X main.Version=...".
+var Version = "dev"
+
+// usageError marks bad command-line usage (exit status 2).
+type usageError struct{ error }
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stderr))
+}
+
+const overview = `vgmsynth learns a table's shape and generates synthetic rows like it.
+
+Usage:
+  vgmsynth fit      --input GLOB --model model.json [--sample-size 200000] [--seed 0]
+  vgmsynth generate --model model.json --rows N --output PREFIX [--format csv|parquet] [--shards K] [--seed 0]
+  vgmsynth run      --input GLOB --rows N --output PREFIX [--model model.json] [...]
+  vgmsynth version
+
+Run "vgmsynth COMMAND --help" for a command's flags. Beam's runner flags
+(--runner, --endpoint, --environment_type, --project, --region, ...) pass
+through; the default runner is prism, embedded in this binary.
+
+Example:
+  vgmsynth run --input examples/seattle-weather.csv --rows 100000 --output out/weather
+`
+
+func run(args []string, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, overview)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	if args[0] == "version" || args[0] == "--version" {
+		fmt.Fprintf(stderr, "vgmsynth %s\n", Version)
+		return 0
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "vgmsynth: unknown command %q\n\n%s", args[0], overview)
+		return 2
+	}
+	fs := flag.CommandLine // Beam's runner flags live here
+	fs.SetOutput(stderr)
+	fs.Init("vgmsynth "+args[0], flag.ContinueOnError)
+	job := cmd.flags(fs)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: vgmsynth %s %s\n\n%s\n\nFlags:\n", args[0], cmd.synopsis, cmd.help)
+		printOwnFlags(stderr, fs)
+		fmt.Fprint(stderr, "\nBeam runner flags pass through: --runner (prism, direct, universal, flink, spark, dataflow), --endpoint, --environment_type, --project, --region, --temp_location, ...\n")
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "vgmsynth %s: unexpected argument %q\n", args[0], fs.Arg(0))
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := job(ctx); err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "vgmsynth %s: %v\n", args[0], err)
+			return 2
+		}
+		if ctx.Err() != nil {
+			fmt.Fprintf(stderr, "vgmsynth %s: interrupted; no output was finalised\n", args[0])
+			return 1
+		}
+		fmt.Fprintf(stderr, "vgmsynth %s: %v\n", args[0], err)
+		return 1
+	}
+	return 0
+}
+
+// ownFlags are the flags vgmsynth defines, as opposed to Beam's.
+var ownFlags = map[string]bool{}
+
+func printOwnFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		if !ownFlags[f.Name] {
+			return
+		}
+		def := ""
+		if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" {
+			def = fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		fmt.Fprintf(w, "  --%-16s %s%s\n", f.Name, f.Usage, def)
+	})
+}
+
+type command struct {
+	synopsis, help string
+	flags          func(fs *flag.FlagSet) func(context.Context) error
+}
+
+var commands = map[string]command{
+	"fit": {
+		synopsis: "--input GLOB --model model.json [flags]",
+		help:     "Reads the input, samples it and writes the fitted model file.",
+		flags: func(fs *flag.FlagSet) func(context.Context) error {
+			in := inputFlags(fs)
+			model := stringFlag(fs, "model", "", "model file to write (local or gs://)")
+			common := commonFlags(fs)
+			return func(ctx context.Context) error {
+				if *model == "" {
+					return usageError{errors.New("--model is required")}
+				}
+				input, err := in(common)
+				if err != nil {
+					return err
+				}
+				p, s := beam.NewPipelineWithRoot()
+				m, err := pipeline.BuildFit(ctx, s, input)
+				if err != nil {
+					return err
+				}
+				transforms.WriteModel(s, m, *model)
+				if err := execute(ctx, p, common); err != nil {
+					return err
+				}
+				common.logf("wrote model %s\n", *model)
+				return nil
+			}
+		},
+	},
+	"generate": {
+		synopsis: "--model model.json --rows N --output PREFIX [flags]",
+		help:     "Generates N rows from a model file as sharded CSV or Parquet files.",
+		flags: func(fs *flag.FlagSet) func(context.Context) error {
+			model := stringFlag(fs, "model", "", "model file to read (local or gs://)")
+			out := outputFlags(fs)
+			common := commonFlags(fs)
+			return func(ctx context.Context) error {
+				if *model == "" {
+					return usageError{errors.New("--model is required")}
+				}
+				o, err := out(fs, common)
+				if err != nil {
+					return err
+				}
+				data, err := pipeline.ReadModel(ctx, *model)
+				if err != nil {
+					return err
+				}
+				p, s := beam.NewPipelineWithRoot()
+				if err := pipeline.BuildGenerate(ctx, s, beam.Create(s, data), o); err != nil {
+					return err
+				}
+				if err := execute(ctx, p, common); err != nil {
+					return err
+				}
+				common.logf("wrote %d rows to %s (manifest %s)\n", o.Rows, o.Prefix, transforms.ManifestName(o.Prefix))
+				return nil
+			}
+		},
+	},
+	"run": {
+		synopsis: "--input GLOB --rows N --output PREFIX [flags]",
+		help:     "Fits a model and generates N rows from it in one pipeline: the model\nreaches the generator as a side input.",
+		flags: func(fs *flag.FlagSet) func(context.Context) error {
+			in := inputFlags(fs)
+			model := stringFlag(fs, "model", "", "also write the fitted model file here (optional)")
+			out := outputFlags(fs)
+			common := commonFlags(fs)
+			return func(ctx context.Context) error {
+				o, err := out(fs, common)
+				if err != nil {
+					return err
+				}
+				input, err := in(common)
+				if err != nil {
+					return err
+				}
+				p, s := beam.NewPipelineWithRoot()
+				m, err := pipeline.BuildFit(ctx, s, input)
+				if err != nil {
+					return err
+				}
+				if *model != "" {
+					transforms.WriteModel(s, m, *model)
+				}
+				if err := pipeline.BuildGenerate(ctx, s, m, o); err != nil {
+					return err
+				}
+				if err := execute(ctx, p, common); err != nil {
+					return err
+				}
+				common.logf("wrote %d rows to %s (manifest %s)\n", o.Rows, o.Prefix, transforms.ManifestName(o.Prefix))
+				return nil
+			}
+		},
+	},
+}
+
+func stringFlag(fs *flag.FlagSet, name, def, usage string) *string {
+	ownFlags[name] = true
+	return fs.String(name, def, usage)
+}
+
+// common holds flags every command has.
+type common struct {
+	seed    *uint64
+	verbose *bool
+	quiet   *bool
+	stderr  io.Writer
+}
+
+func (c *common) logf(format string, args ...any) {
+	if !*c.quiet {
+		fmt.Fprintf(os.Stderr, format, args...)
+	}
+}
+
+func commonFlags(fs *flag.FlagSet) *common {
+	for _, n := range []string{"seed", "verbose", "quiet"} {
+		ownFlags[n] = true
+	}
+	return &common{
+		seed:    fs.Uint64("seed", 0, "random seed: the same seed gives the same sample, model and rows"),
+		verbose: fs.Bool("verbose", false, "show the runner's own log"),
+		quiet:   fs.Bool("quiet", false, "print nothing but errors"),
+	}
+}
+
+func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
+	input := stringFlag(fs, "input", "", "input table: CSV (.csv, .csv.gz) or Parquet file(s), a path or glob, local or gs://")
+	ownFlags["sample-size"] = true
+	size := fs.Int("sample-size", pipeline.DefaultSampleSize, "rows sampled from the input to fit on")
+	schema := stringFlag(fs, "schema", "", `JSON file overriding column kinds: {"column": "float|integer|categorical|boolean|datetime|id", ...}`)
+	return func(c *common) (pipeline.Input, error) {
+		if *input == "" {
+			return pipeline.Input{}, usageError{errors.New("--input is required")}
+		}
+		if *size <= 0 {
+			return pipeline.Input{}, usageError{fmt.Errorf("--sample-size must be positive, not %d", *size)}
+		}
+		in := pipeline.Input{Glob: *input, SampleSize: *size, Seed: *c.seed, Roots: runners.Roots()}
+		if *schema != "" {
+			kinds, err := readSchema(*schema)
+			if err != nil {
+				return in, err
+			}
+			in.Kinds = kinds
+		}
+		return in, nil
+	}
+}
+
+// readSchema reads a schema file: a JSON object mapping column names to
+// kinds, optionally under a "columns" key.
+func readSchema(path string) (map[string]string, error) {
+	ctx := context.Background()
+	fsys, err := filesystem.New(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("schema %s: %w", path, err)
+	}
+	defer fsys.Close()
+	rc, err := fsys.OpenRead(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("schema %s: %w", path, err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, 16<<20))
+	if err != nil {
+		return nil, fmt.Errorf("schema %s: %w", path, err)
+	}
+	var wrapped struct {
+		Columns map[string]string `json:"columns"`
+	}
+	if err := json.Unmarshal(data, &wrapped); err == nil && wrapped.Columns != nil {
+		return wrapped.Columns, nil
+	}
+	var kinds map[string]string
+	if err := json.Unmarshal(data, &kinds); err != nil {
+		return nil, fmt.Errorf(`schema %s: want a JSON object such as {"price": "float", "zip": "categorical"}: %w`, path, err)
+	}
+	return kinds, nil
+}
+
+func outputFlags(fs *flag.FlagSet) func(*flag.FlagSet, *common) (pipeline.Output, error) {
+	for _, n := range []string{"rows", "shards", "format", "compression", "overwrite"} {
+		ownFlags[n] = true
+	}
+	output := stringFlag(fs, "output", "", "output prefix: files are PREFIX-00000-of-0000K.csv|.parquet (local or gs://)")
+	rows := fs.String("rows", "", "number of rows to generate")
+	shards := fs.Int("shards", 0, "number of output files (default: chosen from --rows and the cores)")
+	format := fs.String("format", "csv", "output format: csv or parquet")
+	compression := fs.String("compression", "", "parquet compression: none, snappy (default), zstd or gzip")
+	overwrite := fs.Bool("overwrite", false, "replace an existing output under the same prefix")
+	return func(fs *flag.FlagSet, c *common) (pipeline.Output, error) {
+		var o pipeline.Output
+		if *output == "" {
+			return o, usageError{errors.New("--output is required")}
+		}
+		if *rows == "" {
+			return o, usageError{errors.New("--rows is required")}
+		}
+		n, err := parseCount(*rows)
+		if err != nil {
+			return o, usageError{fmt.Errorf("--rows: %w", err)}
+		}
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if set["shards"] && *shards <= 0 {
+			return o, usageError{fmt.Errorf("--shards must be at least 1, not %d", *shards)}
+		}
+		if *format != "csv" && *format != "parquet" {
+			return o, usageError{fmt.Errorf("unknown --format %q (want csv or parquet)", *format)}
+		}
+		return pipeline.Output{
+			Prefix: *output, Format: *format, Compression: *compression, Rows: n,
+			Shards: *shards, Seed: *c.seed, Overwrite: *overwrite, Roots: runners.Roots(),
+		}, nil
+	}
+}
+
+// parseCount reads a row count: digits, optionally with _ separators or a
+// k/M/B suffix (10M = 10,000,000).
+func parseCount(s string) (int64, error) {
+	t := strings.ReplaceAll(strings.TrimSpace(s), "_", "")
+	mult := int64(1)
+	if n := len(t); n > 0 {
+		switch t[n-1] {
+		case 'k', 'K':
+			mult, t = 1_000, t[:n-1]
+		case 'm', 'M':
+			mult, t = 1_000_000, t[:n-1]
+		case 'b', 'B', 'g', 'G':
+			mult, t = 1_000_000_000, t[:n-1]
+		}
+	}
+	var v int64
+	if t == "" {
+		return 0, fmt.Errorf("%q is not a row count", s)
+	}
+	for _, c := range t {
+		if c < '0' || c > '9' {
+			return 0, fmt.Errorf("%q is not a row count (want a whole number such as 1000000 or 1M)", s)
+		}
+		if v > (1<<62)/10 {
+			return 0, fmt.Errorf("%q is too large", s)
+		}
+		v = v*10 + int64(c-'0')
+	}
+	return v * mult, nil
+}
+
+// execute validates the runner flags and runs the pipeline.
+func execute(ctx context.Context, p *beam.Pipeline, c *common) error {
+	if err := runners.Validate(); err != nil {
+		return usageError{err}
+	}
+	runners.Init(*c.verbose)
+	return runners.Run(ctx, p)
+}

@@ -1,0 +1,189 @@
+// Package pipeline wires vgmsynth's transforms into its three jobs: fit a
+// model from a table, generate rows from a model, and both in one pipeline.
+package pipeline
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	"github.com/vgmsynth/vgmsynth/transforms"
+	"github.com/vgmsynth/vgmsynth/transforms/tableio"
+	"github.com/vgmsynth/vgmsynth/vgm/table"
+)
+
+// DefaultSampleSize is how many input rows the model is fitted on.
+const DefaultSampleSize = 200000
+
+// Input says what to learn from.
+type Input struct {
+	// Glob names the input files: CSV (optionally .gz) or Parquet.
+	Glob string
+	// SampleSize is the number of rows fitted on.
+	SampleSize int
+	// Seed seeds sampling and fitting.
+	Seed uint64
+	// Kinds overrides inferred column kinds (column name to kind name).
+	Kinds map[string]string
+	// Roots is the number of independent read roots (runners.Roots).
+	Roots int
+}
+
+// Output says what to generate and where.
+type Output struct {
+	Prefix      string
+	Format      string
+	Compression string
+	Rows        int64
+	// Shards is the file count; 0 chooses one from Rows and Roots.
+	Shards int
+	Seed   uint64
+	// Overwrite allows replacing an earlier output under Prefix.
+	Overwrite bool
+	// Roots is the number of independent generation roots (runners.Roots).
+	Roots int
+}
+
+// BuildFit adds reading, sampling and fitting to s and returns the
+// PCollection holding the model file's bytes. It checks the input before
+// any work starts.
+func BuildFit(ctx context.Context, s beam.Scope, in Input) (beam.PCollection, error) {
+	if in.SampleSize <= 0 {
+		return beam.PCollection{}, fmt.Errorf("--sample-size must be positive, not %d", in.SampleSize)
+	}
+	files, err := tableio.Files(ctx, in.Glob)
+	if err != nil {
+		return beam.PCollection{}, err
+	}
+	header, err := tableio.Header(ctx, files[0])
+	if err != nil {
+		return beam.PCollection{}, err
+	}
+	for name, k := range in.Kinds {
+		if _, err := table.ParseKind(k); err != nil {
+			return beam.PCollection{}, fmt.Errorf("schema: column %q: %w", name, err)
+		}
+		if !contains(header, name) {
+			return beam.PCollection{}, fmt.Errorf("schema names column %q, which %s does not have (columns: %s)", name, files[0], strings.Join(header, ", "))
+		}
+	}
+	splits, err := tableio.Plan(ctx, files, tableio.DefaultSplitBytes)
+	if err != nil {
+		return beam.PCollection{}, err
+	}
+	summary := transforms.Sample(s, transforms.SampleConfig{
+		Splits: splits, Header: header, K: in.SampleSize, Seed: in.Seed, Roots: in.Roots,
+	})
+	return transforms.Fit(s, summary, transforms.FitConfig{Kinds: in.Kinds, Seed: in.Seed}), nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// BuildGenerate adds generation from model (a PCollection of one model file)
+// to s. It checks the output settings before any work starts.
+func BuildGenerate(ctx context.Context, s beam.Scope, model beam.PCollection, out Output) error {
+	cfg, err := outputConfig(ctx, out)
+	if err != nil {
+		return err
+	}
+	results := transforms.GenerateShards(s, model, cfg)
+	transforms.Finalize(s, results, cfg)
+	return nil
+}
+
+// AutoShards chooses a shard count: one file for small outputs, otherwise at
+// least one per root and files of at most about 50 million rows.
+func AutoShards(rows int64, roots int) int {
+	if rows < 1_000_000 {
+		return 1
+	}
+	n := max(roots, int((rows+49_999_999)/50_000_000))
+	return (n + roots - 1) / roots * roots
+}
+
+func outputConfig(ctx context.Context, out Output) (transforms.OutputConfig, error) {
+	var zero transforms.OutputConfig
+	if out.Prefix == "" {
+		return zero, errors.New("--output is required")
+	}
+	if out.Rows < 0 {
+		return zero, fmt.Errorf("--rows must be 0 or more, not %d", out.Rows)
+	}
+	switch out.Format {
+	case tableio.FormatCSV:
+		if out.Compression != "" && out.Compression != "none" {
+			return zero, fmt.Errorf("--compression %s is not supported for csv yet (use none, or --format parquet)", out.Compression)
+		}
+	case tableio.FormatParquet:
+	default:
+		return zero, fmt.Errorf("unknown --format %q (want csv or parquet)", out.Format)
+	}
+	roots := max(1, out.Roots)
+	shards := out.Shards
+	if shards < 0 {
+		return zero, fmt.Errorf("--shards must be positive, not %d", shards)
+	}
+	if shards == 0 {
+		shards = AutoShards(out.Rows, roots)
+	}
+	if shards > 99999 {
+		return zero, fmt.Errorf("--shards %d is more than 99999", shards)
+	}
+	if !out.Overwrite {
+		existing, err := transforms.ExistingOutput(ctx, out.Prefix)
+		if err != nil {
+			return zero, err
+		}
+		if len(existing) > 0 {
+			return zero, fmt.Errorf("output %s already exists (%s, ...): pass --overwrite to replace it", out.Prefix, existing[0])
+		}
+	}
+	id := make([]byte, 6)
+	if _, err := rand.Read(id); err != nil {
+		return zero, err
+	}
+	return transforms.OutputConfig{
+		Prefix: out.Prefix, Format: out.Format, Compression: out.Compression,
+		Rows: out.Rows, Shards: shards, Seed: out.Seed,
+		RunID: hex.EncodeToString(id), Roots: roots,
+	}, nil
+}
+
+// ReadModel reads and validates a model file (local or gs://) and returns
+// its bytes.
+func ReadModel(ctx context.Context, path string) ([]byte, error) {
+	fs, err := filesystem.New(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", path, err)
+	}
+	defer fs.Close()
+	rc, err := fs.OpenRead(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", path, err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, table.MaxModelBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", path, err)
+	}
+	if len(data) > table.MaxModelBytes {
+		return nil, fmt.Errorf("model %s: larger than %d MiB", path, table.MaxModelBytes>>20)
+	}
+	if _, err := table.DecodeModel(data); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return data, nil
+}

@@ -1,0 +1,93 @@
+package transforms
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+	"github.com/vgmsynth/vgmsynth/vgm"
+	"github.com/vgmsynth/vgmsynth/vgm/table"
+)
+
+func init() {
+	register.DoFn3x1[context.Context, table.Summary, func([]byte), error](&fitFn{})
+	register.Emitter1[[]byte]()
+}
+
+// FitConfig configures the model fit.
+type FitConfig struct {
+	// Kinds maps column names to kind names ("float", "categorical", ...)
+	// that override inference.
+	Kinds map[string]string
+	// Seed seeds the mixtures' k-means initialisation.
+	Seed uint64
+}
+
+// Fit turns the PCollection of one summary made by Sample into a
+// PCollection of one model file (the model's JSON bytes).
+func Fit(s beam.Scope, summary beam.PCollection, cfg FitConfig) beam.PCollection {
+	s = s.Scope("Fit")
+	return beam.ParDo(s, &fitFn{Kinds: cfg.Kinds, Seed: cfg.Seed}, summary)
+}
+
+type fitFn struct {
+	Kinds map[string]string
+	Seed  uint64
+}
+
+func (fn *fitFn) ProcessElement(ctx context.Context, sum table.Summary, emit func([]byte)) error {
+	opt := table.FitOptions{VGM: vgm.DefaultConfig(), Kinds: map[string]table.Kind{}}
+	opt.VGM.Seed = fn.Seed
+	for name, k := range fn.Kinds {
+		kind, err := table.ParseKind(k)
+		if err != nil {
+			return fmt.Errorf("schema: column %q: %w", name, err)
+		}
+		opt.Kinds[name] = kind
+	}
+	m, err := table.Fit(&sum, opt)
+	if err != nil {
+		return err
+	}
+	b, err := m.Encode()
+	if err != nil {
+		return err
+	}
+	emit(b)
+	return nil
+}
+
+func init() {
+	register.DoFn3x1[context.Context, []byte, func(string), error](&writeModelFn{})
+}
+
+// WriteModel writes the model file (a PCollection of one model's bytes) to
+// path, through a temporary name so that a failed run never leaves a
+// partial model. It returns a PCollection with the path.
+func WriteModel(s beam.Scope, model beam.PCollection, path string) beam.PCollection {
+	s = s.Scope("WriteModel")
+	return beam.ParDo(s, &writeModelFn{Path: path}, model)
+}
+
+type writeModelFn struct {
+	Path string
+}
+
+func (fn *writeModelFn) ProcessElement(ctx context.Context, model []byte, emit func(string)) error {
+	fs, err := filesystem.New(ctx, fn.Path)
+	if err != nil {
+		return err
+	}
+	defer fs.Close()
+	tmp := fn.Path + ".vgmsynth-tmp"
+	if err := writeFile(ctx, fs, tmp, model); err != nil {
+		return err
+	}
+	if err := move(ctx, fs, tmp, fn.Path); err != nil {
+		return err
+	}
+	emit(fn.Path)
+	return nil
+}

@@ -1,0 +1,152 @@
+// Package transforms holds vgmsynth's Beam composite transforms: reading and
+// sampling a table, fitting the model in a combine step, generating rows in
+// shards and writing them where they are generated, then finalising the
+// output. The statistics live in package vgm and its sub-packages; this
+// package only moves data between them.
+package transforms
+
+import (
+	"bytes"
+	"context"
+	"encoding/gob"
+	"fmt"
+	"reflect"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+	"github.com/vgmsynth/vgmsynth/transforms/tableio"
+	"github.com/vgmsynth/vgmsynth/vgm/table"
+)
+
+func init() {
+	beam.RegisterType(reflect.TypeOf((*table.Summary)(nil)).Elem())
+	beam.RegisterCoder(reflect.TypeOf((*table.Summary)(nil)).Elem(), encodeSummary, decodeSummary)
+	register.DoFn3x1[context.Context, []byte, func(tableio.Split), error](&listSplitsFn{})
+	register.DoFn3x1[context.Context, tableio.Split, func(table.Summary), error](&summariseFn{})
+	register.Emitter1[tableio.Split]()
+	register.Emitter1[table.Summary]()
+	register.Combiner3[table.Summary, table.Summary, table.Summary](&mergeSummariesFn{})
+}
+
+// encodeSummary and decodeSummary carry summaries between workers. gob
+// keeps every field, maps included.
+func encodeSummary(s table.Summary) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(&s); err != nil {
+		return nil, fmt.Errorf("encode summary: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func decodeSummary(b []byte) (table.Summary, error) {
+	var s table.Summary
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&s); err != nil {
+		return s, fmt.Errorf("decode summary: %w", err)
+	}
+	return s, nil
+}
+
+// SampleConfig says what to read and how large a sample to keep.
+type SampleConfig struct {
+	// Splits are the pieces of the input (see tableio.Plan).
+	Splits []tableio.Split
+	// Header is the input's column names.
+	Header []string
+	// K is the sample size; Seed salts the sampling priorities.
+	K    int
+	Seed uint64
+	// Roots is the number of independent read roots; see Roots.
+	Roots int
+}
+
+// Sample reads the input and returns a PCollection with one table.Summary:
+// a uniform sample of K rows and exact column statistics. Each split is
+// read and summarised by one worker; the partial summaries are merged by a
+// combine, exactly, so the result does not depend on how the work was
+// distributed.
+func Sample(s beam.Scope, cfg SampleConfig) beam.PCollection {
+	s = s.Scope("Sample")
+	var partials []beam.PCollection
+	for _, splits := range distribute(cfg.Splits, cfg.Roots) {
+		splitsCol := beam.ParDo(s, &listSplitsFn{Splits: splits}, beam.Impulse(s))
+		if cfg.Roots <= 1 {
+			splitsCol = beam.Reshuffle(s, splitsCol)
+		}
+		partials = append(partials, beam.ParDo(s, &summariseFn{Header: cfg.Header, K: cfg.K, Seed: cfg.Seed}, splitsCol))
+	}
+	all := partials[0]
+	if len(partials) > 1 {
+		all = beam.Flatten(s, partials...)
+	}
+	return beam.Combine(s, &mergeSummariesFn{Header: cfg.Header, K: cfg.K, Seed: cfg.Seed}, all)
+}
+
+// distribute deals items round-robin into n lists (at least one, and no
+// more lists than items unless there are none).
+func distribute[T any](items []T, n int) [][]T {
+	n = max(1, min(n, len(items)))
+	out := make([][]T, n)
+	for i, it := range items {
+		out[i%n] = append(out[i%n], it)
+	}
+	return out
+}
+
+// listSplitsFn emits the splits one read root is responsible for.
+type listSplitsFn struct {
+	Splits []tableio.Split
+}
+
+func (fn *listSplitsFn) ProcessElement(_ context.Context, _ []byte, emit func(tableio.Split)) error {
+	for _, sp := range fn.Splits {
+		emit(sp)
+	}
+	return nil
+}
+
+// summariseFn reads one split into a partial summary.
+type summariseFn struct {
+	Header []string
+	K      int
+	Seed   uint64
+}
+
+func (fn *summariseFn) ProcessElement(ctx context.Context, sp tableio.Split, emit func(table.Summary)) error {
+	sum := table.NewSummary(fn.Header, fn.K, fn.Seed)
+	rows := beam.NewCounter("vgmsynth", "rows_read")
+	var n int64
+	err := tableio.Read(ctx, sp, fn.Header, func(offset, line int64, fields []string) error {
+		n++
+		return sum.Add(sp.Path, offset, line, fields)
+	})
+	rows.Inc(ctx, n)
+	if err != nil {
+		return err
+	}
+	emit(*sum)
+	return nil
+}
+
+// mergeSummariesFn merges partial summaries into one.
+type mergeSummariesFn struct {
+	Header []string
+	K      int
+	Seed   uint64
+}
+
+func (fn *mergeSummariesFn) CreateAccumulator() table.Summary {
+	return *table.NewSummary(fn.Header, fn.K, fn.Seed)
+}
+
+func (fn *mergeSummariesFn) AddInput(acc, in table.Summary) table.Summary {
+	return fn.MergeAccumulators(acc, in)
+}
+
+func (fn *mergeSummariesFn) MergeAccumulators(a, b table.Summary) table.Summary {
+	if err := a.Merge(&b); err != nil {
+		panic(err) // same header on both sides by construction
+	}
+	return a
+}
+
+func (fn *mergeSummariesFn) ExtractOutput(a table.Summary) table.Summary { return a }

@@ -1,0 +1,410 @@
+// Package tableio reads tables from CSV and Parquet files in splits that
+// workers can process independently, and writes generated blocks of rows as
+// CSV or Parquet. It is plain Go on Beam's filesystem abstraction (local
+// paths, gs://, ...); the Beam transforms in package transforms call it.
+package tableio
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+)
+
+// MaxFieldBytes is the longest field accepted in a CSV input.
+const MaxFieldBytes = 1 << 20
+
+// DefaultSplitBytes is the size of the pieces large uncompressed CSV files
+// are read in, each by its own worker.
+const DefaultSplitBytes = 64 << 20
+
+// Split is a piece of one input file that one worker reads: a byte range of
+// a CSV file, or a range of row groups of a Parquet file.
+type Split struct {
+	Path       string
+	Parquet    bool
+	Start, End int64
+}
+
+// IsParquet reports whether a path names a Parquet file, by its extension.
+func IsParquet(p string) bool {
+	return strings.HasSuffix(strings.ToLower(p), ".parquet") || strings.HasSuffix(strings.ToLower(p), ".parq")
+}
+
+// Files expands a glob (or a plain path) into the files it matches, sorted.
+func Files(ctx context.Context, glob string) ([]string, error) {
+	if glob == "" {
+		return nil, errors.New("no input given")
+	}
+	fs, err := filesystem.New(ctx, glob)
+	if err != nil {
+		return nil, fmt.Errorf("input %s: %w", glob, err)
+	}
+	defer fs.Close()
+	files, err := fs.List(ctx, glob)
+	if err != nil {
+		return nil, fmt.Errorf("input %s: %w", glob, err)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("input %s: no such file (the pattern matches nothing)", glob)
+	}
+	var out []string
+	for _, f := range files {
+		if isLocal(f) {
+			st, err := os.Stat(f)
+			if err != nil {
+				return nil, fmt.Errorf("input %s: %w", f, err)
+			}
+			if st.IsDir() {
+				return nil, fmt.Errorf("input %s: is a directory (give a file or a glob such as %s)", f, path.Join(f, "*.csv"))
+			}
+		}
+		out = append(out, f)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+func isLocal(p string) bool { return !strings.Contains(p, "://") || strings.HasPrefix(p, "file://") }
+
+// Plan splits the input files into pieces of about splitBytes.
+func Plan(ctx context.Context, files []string, splitBytes int64) ([]Split, error) {
+	if splitBytes <= 0 {
+		splitBytes = DefaultSplitBytes
+	}
+	var splits []Split
+	for _, f := range files {
+		if IsParquet(f) {
+			groups, err := parquetRowGroups(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			for g := 0; g < groups; g++ {
+				splits = append(splits, Split{Path: f, Parquet: true, Start: int64(g), End: int64(g + 1)})
+			}
+			if groups == 0 {
+				splits = append(splits, Split{Path: f, Parquet: true})
+			}
+			continue
+		}
+		size, err := fileSize(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		if compressed(f) || size <= splitBytes {
+			splits = append(splits, Split{Path: f, Start: 0, End: -1})
+			continue
+		}
+		quotedNewlines, err := hasQuotedNewline(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		if quotedNewlines {
+			splits = append(splits, Split{Path: f, Start: 0, End: -1})
+			continue
+		}
+		for s := int64(0); s < size; s += splitBytes {
+			splits = append(splits, Split{Path: f, Start: s, End: min(s+splitBytes, size)})
+		}
+	}
+	return splits, nil
+}
+
+func compressed(p string) bool { return strings.HasSuffix(strings.ToLower(p), ".gz") }
+
+func fileSize(ctx context.Context, p string) (int64, error) {
+	fs, err := filesystem.New(ctx, p)
+	if err != nil {
+		return 0, fmt.Errorf("read %s: %w", p, err)
+	}
+	defer fs.Close()
+	n, err := fs.Size(ctx, p)
+	if err != nil {
+		return 0, fmt.Errorf("read %s: %w", p, err)
+	}
+	return n, nil
+}
+
+// hasQuotedNewline reports whether the first few MiB of a CSV file have a
+// quoted field spanning lines; such files are not split by byte range.
+func hasQuotedNewline(ctx context.Context, p string) (bool, error) {
+	rc, err := openRead(ctx, p, 0)
+	if err != nil {
+		return false, err
+	}
+	defer rc.Close()
+	buf, err := io.ReadAll(io.LimitReader(rc, 4<<20))
+	if err != nil {
+		return false, fmt.Errorf("read %s: %w", p, err)
+	}
+	inQuote := false
+	for _, c := range buf {
+		switch {
+		case c == '"':
+			inQuote = !inQuote
+		case c == '\n' && inQuote:
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// openRead opens a file for reading from byte offset start.
+func openRead(ctx context.Context, p string, start int64) (io.ReadCloser, error) {
+	if isLocal(p) {
+		f, err := os.Open(strings.TrimPrefix(p, "file://"))
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", p, err)
+		}
+		if _, err := f.Seek(start, io.SeekStart); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("read %s: %w", p, err)
+		}
+		return f, nil
+	}
+	fs, err := filesystem.New(ctx, p)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	rc, err := fs.OpenRead(ctx, p)
+	if err != nil {
+		fs.Close()
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	if _, err := io.CopyN(io.Discard, rc, start); err != nil {
+		rc.Close()
+		fs.Close()
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	return closeBoth{rc, fs}, nil
+}
+
+type closeBoth struct {
+	io.ReadCloser
+	fs filesystem.Interface
+}
+
+func (c closeBoth) Close() error {
+	err := c.ReadCloser.Close()
+	c.fs.Close()
+	return err
+}
+
+// Header reads a file's column names and checks them: present, non-empty
+// and distinct.
+func Header(ctx context.Context, p string) ([]string, error) {
+	var cols []string
+	if IsParquet(p) {
+		var err error
+		if cols, err = parquetColumns(ctx, p); err != nil {
+			return nil, err
+		}
+	} else {
+		rc, err := openCSV(ctx, p, 0)
+		if err != nil {
+			return nil, err
+		}
+		defer rc.Close()
+		r := newCSVReader(rc)
+		cols, err = r.Read()
+		if err == io.EOF {
+			return nil, fmt.Errorf("%s: the file is empty (want a header row and data rows)", p)
+		}
+		if err != nil {
+			return nil, csvError(p, 0, err)
+		}
+		if len(cols) > 0 {
+			cols[0] = strings.TrimPrefix(cols[0], "\ufeff")
+		}
+		for i, c := range cols {
+			if err := checkField(c); err != nil {
+				return nil, fmt.Errorf("%s:1: header column %d: %w", p, i+1, err)
+			}
+		}
+	}
+	seen := map[string]int{}
+	for i, c := range cols {
+		if strings.TrimSpace(c) == "" {
+			return nil, fmt.Errorf("%s:1: column %d has an empty name", p, i+1)
+		}
+		if j, dup := seen[c]; dup {
+			return nil, fmt.Errorf("%s:1: column name %q appears twice (columns %d and %d)", p, c, j+1, i+1)
+		}
+		seen[c] = i
+	}
+	return cols, nil
+}
+
+func openCSV(ctx context.Context, p string, start int64) (io.ReadCloser, error) {
+	rc, err := openRead(ctx, p, start)
+	if err != nil {
+		return nil, err
+	}
+	if !compressed(p) {
+		return rc, nil
+	}
+	zr, err := gzip.NewReader(bufio.NewReaderSize(rc, 1<<20))
+	if err != nil {
+		rc.Close()
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{zr, rc}, nil
+}
+
+func newCSVReader(r io.Reader) *csv.Reader {
+	cr := csv.NewReader(bufio.NewReaderSize(r, 1<<20))
+	cr.FieldsPerRecord = -1
+	return cr
+}
+
+// checkField refuses text no table should hold.
+func checkField(v string) error {
+	if len(v) > MaxFieldBytes {
+		return fmt.Errorf("field is %d bytes long, more than the %d allowed", len(v), MaxFieldBytes)
+	}
+	if strings.IndexByte(v, 0) >= 0 {
+		return errors.New("field holds a NUL byte (is this a binary file?)")
+	}
+	if !utf8.ValidString(v) {
+		return errors.New("field is not valid UTF-8 (convert the file to UTF-8)")
+	}
+	return nil
+}
+
+// csvError words a CSV parse error with the file, and the line where it is
+// known (lineBase is the number of lines before the reader's start, or -1
+// when unknown).
+func csvError(p string, lineBase int64, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		if lineBase < 0 {
+			return fmt.Errorf("%s: %v", p, pe.Err)
+		}
+		return fmt.Errorf("%s:%d:%d: %v", p, lineBase+int64(pe.Line), pe.Column, pe.Err)
+	}
+	return fmt.Errorf("read %s: %w", p, err)
+}
+
+// RowFunc receives one input row: offset identifies it within its file
+// (stable however the file is split), line is its line number or 0 when
+// unknown, fields its values (the empty string for null).
+type RowFunc func(offset, line int64, fields []string) error
+
+// Read streams the rows of a split to fn. header is the table's header;
+// every file must have the same.
+func Read(ctx context.Context, sp Split, header []string, fn RowFunc) error {
+	if sp.Parquet {
+		return readParquet(ctx, sp, header, fn)
+	}
+	return readCSV(ctx, sp, header, fn)
+}
+
+func readCSV(ctx context.Context, sp Split, header []string, fn RowFunc) error {
+	begin := sp.Start
+	if begin > 0 {
+		begin-- // start on the byte before, to see whether sp.Start begins a line
+	}
+	rc, err := openCSV(ctx, sp.Path, begin)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	br := bufio.NewReaderSize(rc, 1<<20)
+	pos := begin
+	lineBase := int64(0)
+	if sp.Start > 0 {
+		skipped, err := br.ReadSlice('\n')
+		for err == bufio.ErrBufferFull {
+			pos += int64(len(skipped))
+			skipped, err = br.ReadSlice('\n')
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read %s: %w", sp.Path, err)
+		}
+		pos += int64(len(skipped))
+		lineBase = -1
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1
+	if sp.Start == 0 {
+		got, err := cr.Read()
+		if err != nil {
+			return csvError(sp.Path, 0, err)
+		}
+		if len(got) > 0 {
+			got[0] = strings.TrimPrefix(got[0], "\ufeff")
+		}
+		if !slices.Equal(got, header) {
+			return fmt.Errorf("%s:1: header %q differs from the first file's %q", sp.Path, got, header)
+		}
+	}
+	for {
+		off := pos + cr.InputOffset()
+		if sp.End >= 0 && off >= sp.End {
+			return nil
+		}
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		line := int64(0)
+		if lineBase >= 0 {
+			l, _ := cr.FieldPos(0)
+			line = int64(l) + lineBase
+		}
+		if err != nil {
+			return csvError(sp.Path, lineBase, err)
+		}
+		var where string
+		if line > 0 {
+			where = fmt.Sprintf("%s:%d", sp.Path, line)
+		} else {
+			where = fmt.Sprintf("%s: row at byte %d", sp.Path, off)
+		}
+		if len(rec) != len(header) {
+			if len(rec) == 1 && rec[0] == "" {
+				continue // a blank line
+			}
+			return fmt.Errorf("%s: has %d fields, the header has %d", where, len(rec), len(header))
+		}
+		for i, v := range rec {
+			if err := checkField(v); err != nil {
+				return fmt.Errorf("%s: column %q: %w", where, header[i], err)
+			}
+		}
+		if err := fn(off, line, rec); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+	}
+}
+
+// readAllBytes reads a whole (remote) file into memory.
+func readAllBytes(ctx context.Context, p string) ([]byte, error) {
+	rc, err := openRead(ctx, p, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	var buf bytes.Buffer
+	if _, err := io.Copy(&buf, rc); err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,204 @@
+package table
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/vgmsynth/vgmsynth/vgm"
+	"github.com/vgmsynth/vgmsynth/vgm/rng"
+)
+
+// BlockSize is the number of rows generated from one random stream. Row i
+// belongs to block i / BlockSize, and its values depend only on the model,
+// the seed and that block: so output is the same whatever the shard count,
+// runner or retry.
+const BlockSize = 16384
+
+// Block holds generated rows column by column.
+type Block struct {
+	// Start is the global index of the block's first row; N the rows held.
+	Start int64
+	N     int
+	Cols  []ColumnValues
+}
+
+// ColumnValues holds one column of a block. Which slice is used depends on
+// the column's kind.
+type ColumnValues struct {
+	// Num holds Float, Integer (whole numbers) and Datetime (seconds since
+	// the epoch) values.
+	Num []float64
+	// Cat holds Categorical and Boolean values as indices into the column's
+	// Categories.
+	Cat []int32
+	// Null marks null values, for every kind.
+	Null []bool
+}
+
+// Generator generates rows from a model. It is safe for concurrent use by
+// several goroutines, each with its own Block.
+type Generator struct {
+	Model *Model
+	cols  []genColumn
+}
+
+type genColumn struct {
+	*Column
+	sampler *mixSampler
+	alias   *rng.Alias
+	lo, hi  float64
+	round   float64 // Integer and Datetime values are rounded to a multiple of 1/round
+	slots   []idSlot
+	idSpace uint64
+}
+
+// NewGenerator prepares a validated model for generation.
+func NewGenerator(m *Model) (*Generator, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	g := &Generator{Model: m}
+	for i := range m.Columns {
+		c := &m.Columns[i]
+		gc := genColumn{Column: c}
+		switch {
+		case c.NullFraction == 1:
+		case c.Kind.Numeric():
+			s, err := newMixSampler(c.VGM)
+			if err != nil {
+				return nil, fmt.Errorf("column %q: %w", c.Name, err)
+			}
+			gc.sampler = s
+			gc.lo, gc.hi = *c.Min, *c.Max
+			switch c.Kind {
+			case Integer:
+				gc.round = 1
+			case Datetime:
+				gc.round = math.Pow10(c.Format.Decimals)
+			}
+		case c.Kind == ID:
+			gc.slots, _ = parseTemplate(c.Format.Template)
+			gc.idSpace = idSpace(gc.slots)
+		default:
+			w := make([]float64, len(c.Categories))
+			for j, cat := range c.Categories {
+				w[j] = cat.Frequency
+			}
+			a, err := rng.NewAlias(w)
+			if err != nil {
+				return nil, fmt.Errorf("column %q: %w", c.Name, err)
+			}
+			gc.alias = a
+		}
+		g.cols = append(g.cols, gc)
+	}
+	return g, nil
+}
+
+// mixSampler draws from a mixture: the mode by alias table, then the
+// Gaussian.
+type mixSampler struct {
+	modes       *rng.Alias
+	means, stds []float64
+}
+
+func newMixSampler(m *vgm.Mixture) (*mixSampler, error) {
+	a, err := rng.NewAlias(m.Weights)
+	if err != nil {
+		return nil, err
+	}
+	return &mixSampler{modes: a, means: m.Means, stds: m.Stds}, nil
+}
+
+// Sample draws one value.
+func (s *mixSampler) Sample(r *rng.Rand) float64 {
+	k := s.modes.Sample(r)
+	return s.means[k] + s.stds[k]*r.NormFloat64()
+}
+
+// NewBlock allocates a block with room for BlockSize rows.
+func (g *Generator) NewBlock() *Block {
+	b := &Block{Cols: make([]ColumnValues, len(g.cols))}
+	for i, c := range g.cols {
+		cv := &b.Cols[i]
+		cv.Null = make([]bool, BlockSize)
+		switch {
+		case c.Kind.Numeric():
+			cv.Num = make([]float64, BlockSize)
+		case c.Kind == Categorical || c.Kind == Boolean:
+			cv.Cat = make([]int32, BlockSize)
+		}
+	}
+	return b
+}
+
+// stream is the random stream of one column of one block.
+func stream(block int64, col int) uint64 { return uint64(block)<<16 | uint64(col&0xffff) }
+
+// Fill generates rows [block*BlockSize, block*BlockSize+n) into b. n is at
+// most BlockSize; a shorter block is a prefix of the full one.
+func (g *Generator) Fill(b *Block, seed uint64, block int64, n int) {
+	b.Start, b.N = block*BlockSize, n
+	for j := range g.cols {
+		c := &g.cols[j]
+		cv := &b.Cols[j]
+		r := rng.New(seed, stream(block, j))
+		nullP := c.NullFraction
+		for i := 0; i < n; i++ {
+			null := nullP > 0 && r.Float64() < nullP
+			cv.Null[i] = null
+			if null {
+				continue
+			}
+			switch {
+			case c.sampler != nil:
+				x := c.sampler.Sample(&r)
+				if c.round != 0 {
+					x = math.Round(x*c.round) / c.round
+				}
+				cv.Num[i] = min(max(x, c.lo), c.hi)
+			case c.alias != nil:
+				cv.Cat[i] = int32(c.alias.Sample(&r))
+			}
+		}
+	}
+}
+
+// AppendText appends the text of value row of column col of b, in the
+// column's learned format; a null appends nothing.
+func (g *Generator) AppendText(dst []byte, b *Block, col, row int) []byte {
+	cv := &b.Cols[col]
+	if cv.Null[row] {
+		return dst
+	}
+	c := &g.cols[col]
+	switch c.Kind {
+	case Float:
+		return appendFloat(dst, cv.Num[row], c.Format)
+	case Integer:
+		return appendInt(dst, int64(cv.Num[row]))
+	case Datetime:
+		return appendTime(dst, cv.Num[row], c.Format)
+	case ID:
+		return g.AppendID(dst, col, b.Start+int64(row))
+	default:
+		return append(dst, c.Categories[cv.Cat[row]].Value...)
+	}
+}
+
+// AppendID appends the generated ID of global row i: IDs run in sequence
+// through the template's space, skipping the range real IDs span.
+func (g *Generator) AppendID(dst []byte, col int, i int64) []byte {
+	c := &g.cols[col]
+	x := uint64(i)
+	lo, hi := c.Format.ExcludeLow, c.Format.ExcludeHigh
+	if hi > lo || hi > 0 {
+		if free := c.idSpace - (hi - lo + 1); free > 0 {
+			x %= free
+			if x >= lo {
+				x += hi - lo + 1
+			}
+		}
+	}
+	return appendID(dst, c.slots, x%c.idSpace)
+}

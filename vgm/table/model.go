@@ -1,0 +1,196 @@
+package table
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/vgmsynth/vgmsynth/vgm"
+)
+
+// FormatVersion is the version of the model file this package writes. A
+// reader refuses files of a newer version.
+const FormatVersion = 1
+
+// MaxModelBytes bounds the size of a model file a reader accepts, so that a
+// hostile file cannot exhaust memory.
+const MaxModelBytes = 64 << 20
+
+// Limits on what a model file may hold.
+const (
+	MaxColumns    = 10000
+	MaxCategories = 100000
+)
+
+// Model is a fitted table model: everything needed to generate rows, and
+// nothing of the real rows themselves beyond the per-column summaries
+// listed here (bounds, category frequencies, mixture parameters).
+type Model struct {
+	FormatVersion int    `json:"format_version"`
+	ModelType     string `json:"model_type"`
+	// RowsSeen counts the input rows; SampleSize the rows fitted on.
+	RowsSeen   int64    `json:"rows_seen"`
+	SampleSize int      `json:"sample_size"`
+	Seed       uint64   `json:"seed"`
+	Columns    []Column `json:"columns"`
+}
+
+// Column is the model of one column.
+type Column struct {
+	Name         string  `json:"name"`
+	Kind         Kind    `json:"kind"`
+	NullFraction float64 `json:"null_fraction"`
+	// Min and Max bound generated values of numeric kinds (datetimes in
+	// seconds since the epoch).
+	Min    *float64 `json:"min,omitempty"`
+	Max    *float64 `json:"max,omitempty"`
+	Format Format   `json:"format"`
+	// VGM is the value distribution of numeric kinds.
+	VGM *vgm.Mixture `json:"vgm,omitempty"`
+	// Categories are the values of categorical and boolean columns with
+	// their frequencies among non-null values.
+	Categories []Category `json:"categories,omitempty"`
+}
+
+// Category is one value of a discrete column and its frequency.
+type Category struct {
+	Value     string  `json:"value"`
+	Frequency float64 `json:"frequency"`
+}
+
+// ModelTypeIndependent generates every column from its own marginal.
+const ModelTypeIndependent = "independent"
+
+// Validate checks a model for consistency, so that a corrupt or hand-edited
+// file is refused before any work starts.
+func (m *Model) Validate() error {
+	if m.FormatVersion < 1 {
+		return fmt.Errorf("model: format_version %d is missing or invalid", m.FormatVersion)
+	}
+	if m.FormatVersion > FormatVersion {
+		return fmt.Errorf("model: format_version %d is newer than this vgmsynth understands (%d): upgrade vgmsynth", m.FormatVersion, FormatVersion)
+	}
+	if m.ModelType != ModelTypeIndependent {
+		return fmt.Errorf("model: unknown model_type %q", m.ModelType)
+	}
+	if len(m.Columns) == 0 {
+		return errors.New("model: no columns")
+	}
+	if len(m.Columns) > MaxColumns {
+		return fmt.Errorf("model: %d columns, at most %d allowed", len(m.Columns), MaxColumns)
+	}
+	names := map[string]bool{}
+	for i := range m.Columns {
+		c := &m.Columns[i]
+		if names[c.Name] {
+			return fmt.Errorf("model: column %q appears twice", c.Name)
+		}
+		names[c.Name] = true
+		if err := c.validate(); err != nil {
+			return fmt.Errorf("model: column %q: %w", c.Name, err)
+		}
+	}
+	return nil
+}
+
+func (c *Column) validate() error {
+	if _, ok := kindNames[c.Kind]; !ok {
+		return fmt.Errorf("unknown kind %d", c.Kind)
+	}
+	if !(c.NullFraction >= 0 && c.NullFraction <= 1) {
+		return fmt.Errorf("null_fraction %v is not in [0, 1]", c.NullFraction)
+	}
+	if c.Format.Decimals < 0 || c.Format.Decimals > 17 {
+		return fmt.Errorf("format.decimals %d is not in [0, 17]", c.Format.Decimals)
+	}
+	switch {
+	case c.Kind.Numeric():
+		if c.NullFraction == 1 {
+			return nil
+		}
+		if c.VGM == nil {
+			return errors.New("numeric column has no vgm")
+		}
+		if err := c.VGM.Validate(); err != nil {
+			return err
+		}
+		if c.Min == nil || c.Max == nil || !finite(*c.Min) || !finite(*c.Max) || *c.Min > *c.Max {
+			return errors.New("min and max must be finite numbers with min <= max")
+		}
+		if c.Kind == Datetime && c.Format.Layout == "" {
+			return errors.New("datetime column has no format.layout")
+		}
+	case c.Kind == Categorical || c.Kind == Boolean:
+		if len(c.Categories) > MaxCategories {
+			return fmt.Errorf("%d categories, at most %d allowed", len(c.Categories), MaxCategories)
+		}
+		if len(c.Categories) == 0 && c.NullFraction < 1 {
+			return errors.New("no categories, yet not all null")
+		}
+		sum := 0.0
+		for _, cat := range c.Categories {
+			if !(cat.Frequency >= 0) || !finite(cat.Frequency) {
+				return fmt.Errorf("category %q has frequency %v", cat.Value, cat.Frequency)
+			}
+			sum += cat.Frequency
+		}
+		if len(c.Categories) > 0 && math.Abs(sum-1) > 1e-6 {
+			return fmt.Errorf("category frequencies sum to %v, not 1", sum)
+		}
+	case c.Kind == ID:
+		slots, err := parseTemplate(c.Format.Template)
+		if err != nil {
+			return err
+		}
+		if len(slots) == 0 || idSpace(slots) == 1 {
+			return errors.New("id column has no template")
+		}
+	}
+	return nil
+}
+
+func finite(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }
+
+// ReadModel reads and validates a model file.
+func ReadModel(r io.Reader) (*Model, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxModelBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read model: %w", err)
+	}
+	if len(data) > MaxModelBytes {
+		return nil, fmt.Errorf("model: file is larger than %d MiB", MaxModelBytes>>20)
+	}
+	return DecodeModel(data)
+}
+
+// DecodeModel parses and validates a model file's bytes.
+func DecodeModel(data []byte) (*Model, error) {
+	var m Model
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		var probe struct {
+			FormatVersion int `json:"format_version"`
+		}
+		if json.Unmarshal(data, &probe) == nil && probe.FormatVersion > FormatVersion {
+			return nil, fmt.Errorf("model: format_version %d is newer than this vgmsynth understands (%d): upgrade vgmsynth", probe.FormatVersion, FormatVersion)
+		}
+		return nil, fmt.Errorf("model: not a valid vgmsynth model file: %w", err)
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// Encode returns the model as indented JSON.
+func (m *Model) Encode() ([]byte, error) {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode model: %w", err)
+	}
+	return append(b, '\n'), nil
+}
