@@ -73,6 +73,15 @@ func BuildFit(ctx context.Context, s beam.Scope, in Input) (beam.PCollection, er
 			return beam.PCollection{}, fmt.Errorf("schema names column %q, which %s does not have (columns: %s)", name, files[0], strings.Join(header, ", "))
 		}
 	}
+	if len(files) == 1 {
+		ok, err := tableio.HasRows(ctx, files[0])
+		if err != nil {
+			return beam.PCollection{}, err
+		}
+		if !ok {
+			return beam.PCollection{}, fmt.Errorf("%s: has a header but no data rows", files[0])
+		}
+	}
 	splits, err := tableio.Plan(ctx, files, tableio.DefaultSplitBytes)
 	if err != nil {
 		return beam.PCollection{}, err

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
 	"runtime"
 	"slices"
 	"strings"
@@ -90,6 +92,10 @@ func Init(verbose bool) {
 		beamlog.SetLogger(quietLogger{})
 	}
 	beam.Init()
+	if !verbose {
+		// Prism logs through slog; its errors reach the user through Run.
+		slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}
 }
 
 // Run executes a pipeline on the selected runner.

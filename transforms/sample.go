@@ -104,27 +104,40 @@ func (fn *listSplitsFn) ProcessElement(_ context.Context, _ []byte, emit func(ta
 	return nil
 }
 
-// summariseFn reads one split into a partial summary.
+// summariseFn reads splits into one partial summary per bundle, emitted when
+// the bundle finishes: a worker ships one sample however many splits it
+// read, which keeps the data crossing the combine small.
 type summariseFn struct {
 	Header []string
 	K      int
 	Seed   uint64
+
+	sum    *table.Summary
+	splits int
+	rows   beam.Counter
 }
 
-func (fn *summariseFn) ProcessElement(ctx context.Context, sp tableio.Split, emit func(table.Summary)) error {
-	sum := table.NewSummary(fn.Header, fn.K, fn.Seed)
-	rows := beam.NewCounter("vgmsynth", "rows_read")
+func (fn *summariseFn) StartBundle(_ context.Context, _ func(table.Summary)) {
+	fn.sum, fn.splits = table.NewSummary(fn.Header, fn.K, fn.Seed), 0
+	fn.rows = beam.NewCounter("vgmsynth", "rows_read")
+}
+
+func (fn *summariseFn) ProcessElement(ctx context.Context, sp tableio.Split, _ func(table.Summary)) error {
+	fn.splits++
 	var n int64
 	err := tableio.Read(ctx, sp, fn.Header, func(offset, line int64, fields []string) error {
 		n++
-		return sum.Add(sp.Path, offset, line, fields)
+		return fn.sum.Add(sp.Path, offset, line, fields)
 	})
-	rows.Inc(ctx, n)
-	if err != nil {
-		return err
+	fn.rows.Inc(ctx, n)
+	return err
+}
+
+func (fn *summariseFn) FinishBundle(_ context.Context, emit func(table.Summary)) {
+	if fn.splits > 0 {
+		emit(*fn.sum)
 	}
-	emit(*sum)
-	return nil
+	fn.sum = nil
 }
 
 // mergeSummariesFn merges partial summaries into one.

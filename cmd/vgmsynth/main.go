@@ -19,6 +19,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -35,7 +36,15 @@ var Version = "dev"
 // usageError marks bad command-line usage (exit status 2).
 type usageError struct{ error }
 
+// defaultMemoryLimit is the Go heap's soft limit unless GOMEMLIMIT says
+// otherwise: it makes the collector work harder before the process nears
+// the 1 GB it is meant to stay under.
+const defaultMemoryLimit = 640 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	os.Exit(run(os.Args[1:], os.Stderr))
 }
 
@@ -45,6 +54,7 @@ Usage:
   vgmsynth fit      --input GLOB --model model.json [--sample-size 200000] [--seed 0]
   vgmsynth generate --model model.json --rows N --output PREFIX [--format csv|parquet] [--shards K] [--seed 0]
   vgmsynth run      --input GLOB --rows N --output PREFIX [--model model.json] [...]
+  vgmsynth evaluate --real GLOB --synthetic GLOB [--json] [--report report.html]
   vgmsynth version
 
 Run "vgmsynth COMMAND --help" for a command's flags. Beam's runner flags
@@ -72,9 +82,20 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "vgmsynth: unknown command %q\n\n%s", args[0], overview)
 		return 2
 	}
-	fs := flag.CommandLine // Beam's runner flags live here
+	fs := flag.NewFlagSet("vgmsynth "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Init("vgmsynth "+args[0], flag.ContinueOnError)
+	// Beam's runner flags are registered on the process's flag set; share
+	// their values so that Beam sees what the user passed.
+	// Each run starts from their defaults.
+	flag.CommandLine.VisitAll(func(f *flag.Flag) {
+		if strings.HasPrefix(f.Name, "test.") {
+			return // go test's own flags, when run from tests
+		}
+		if f.Value.String() != f.DefValue && !strings.HasPrefix(f.DefValue, "[") {
+			f.Value.Set(f.DefValue)
+		}
+		fs.Var(f.Value, f.Name, f.Usage)
+	})
 	job := cmd.flags(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: vgmsynth %s %s\n\n%s\n\nFlags:\n", args[0], cmd.synopsis, cmd.help)
@@ -89,6 +110,10 @@ func run(args []string, stderr io.Writer) int {
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "vgmsynth %s: unexpected argument %q\n", args[0], fs.Arg(0))
+		return 2
+	}
+	if err := runners.Validate(); err != nil {
+		fmt.Fprintf(stderr, "vgmsynth %s: %v\n", args[0], err)
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -382,11 +407,8 @@ func parseCount(s string) (int64, error) {
 	return v * mult, nil
 }
 
-// execute validates the runner flags and runs the pipeline.
+// execute runs the pipeline on the selected runner.
 func execute(ctx context.Context, p *beam.Pipeline, c *common) error {
-	if err := runners.Validate(); err != nil {
-		return usageError{err}
-	}
 	runners.Init(*c.verbose)
 	return runners.Run(ctx, p)
 }

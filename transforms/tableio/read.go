@@ -299,6 +299,32 @@ func csvError(p string, lineBase int64, err error) error {
 	return fmt.Errorf("read %s: %w", p, err)
 }
 
+// HasRows reports whether a file holds at least one data row.
+func HasRows(ctx context.Context, p string) (bool, error) {
+	if IsParquet(p) {
+		pf, c, err := openParquet(ctx, p)
+		if err != nil {
+			return false, err
+		}
+		defer c.Close()
+		return pf.NumRows() > 0, nil
+	}
+	rc, err := openCSV(ctx, p, 0)
+	if err != nil {
+		return false, err
+	}
+	defer rc.Close()
+	r := newCSVReader(rc)
+	for i := 0; i < 2; i++ {
+		if _, err := r.Read(); err == io.EOF {
+			return false, nil
+		} else if err != nil {
+			return false, csvError(p, 0, err)
+		}
+	}
+	return true, nil
+}
+
 // RowFunc receives one input row: offset identifies it within its file
 // (stable however the file is split), line is its line number or 0 when
 // unknown, fields its values (the empty string for null).

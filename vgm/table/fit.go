@@ -55,7 +55,7 @@ func Fit(s *Summary, opt FitOptions) (*Model, error) {
 		if c := cmp.Compare(a.Priority, b.Priority); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(a.Source, b.Source); c != 0 {
+		if c := cmp.Compare(s.Origin(a), s.Origin(b)); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.Line, b.Line)
@@ -68,7 +68,7 @@ func Fit(s *Summary, opt FitOptions) (*Model, error) {
 		Seed:          s.Seed,
 	}
 	for j, name := range s.Columns {
-		col, err := fitColumn(name, j, rows, &s.Stats[j], s.Rows, opt)
+		col, err := fitColumn(name, j, s, rows, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -80,7 +80,8 @@ func Fit(s *Summary, opt FitOptions) (*Model, error) {
 	return m, nil
 }
 
-func fitColumn(name string, j int, rows []SampledRow, st *ColumnStats, total int64, opt FitOptions) (*Column, error) {
+func fitColumn(name string, j int, s *Summary, rows []SampledRow, opt FitOptions) (*Column, error) {
+	st, total := &s.Stats[j], s.Rows
 	var values []string
 	var at []int // row index of each value, for error messages
 	for i, r := range rows {
@@ -97,7 +98,7 @@ func fitColumn(name string, j int, rows []SampledRow, st *ColumnStats, total int
 			for i, v := range values {
 				if _, fits := FormatFor(kind, []string{v}); !fits {
 					r := rows[at[i]]
-					return nil, &FieldError{r.Source, r.Line, name, fmt.Errorf("value %q is not a valid %s (the schema says %s)", v, kind, kind)}
+					return nil, &FieldError{s.Origin(r), r.Line, name, fmt.Errorf("value %q is not a valid %s (the schema says %s)", v, kind, kind)}
 				}
 			}
 			return nil, fmt.Errorf("column %q: values do not fit kind %s together", name, kind)
@@ -121,7 +122,7 @@ func fitColumn(name string, j int, rows []SampledRow, st *ColumnStats, total int
 			f, err := ParseValue(col.Kind, col.Format, v)
 			if err != nil {
 				r := rows[at[i]]
-				return nil, &FieldError{r.Source, r.Line, name, fmt.Errorf("value %q: %w", v, err)}
+				return nil, &FieldError{s.Origin(r), r.Line, name, fmt.Errorf("value %q: %w", v, err)}
 			}
 			x[i] = f
 		}
@@ -131,7 +132,7 @@ func fitColumn(name string, j int, rows []SampledRow, st *ColumnStats, total int
 		}
 		col.VGM = mix
 		lo, hi := slices.Min(x), slices.Max(x)
-		if col.Kind != Datetime && st.Numbers > 0 {
+		if col.Kind != Datetime && st.Numbers > 0 && !st.Text {
 			lo, hi = st.Min, st.Max // exact, over every row
 		}
 		col.Min, col.Max = &lo, &hi

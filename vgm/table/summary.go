@@ -32,6 +32,8 @@ type Summary struct {
 	Rows int64
 	// Sample holds at most K rows, as a max-heap on Priority.
 	Sample []SampledRow
+	// Sources names the files sampled rows come from.
+	Sources []string
 	// Stats has one entry per column.
 	Stats []ColumnStats
 }
@@ -40,7 +42,7 @@ type Summary struct {
 // errors found while fitting can name the file and line.
 type SampledRow struct {
 	Priority uint64
-	Source   string
+	Source   int32 // index into Summary.Sources
 	Line     int64
 	Fields   []string
 }
@@ -49,9 +51,11 @@ type SampledRow struct {
 type ColumnStats struct {
 	// Nulls counts empty values.
 	Nulls int64
-	// Numbers counts values that parse as finite floating-point numbers;
-	// Min and Max are their extremes.
+	// Numbers counts values that parse as finite floating-point numbers,
+	// until a value that is no number at all sets Text; Min and Max are
+	// their extremes.
 	Numbers  int64
+	Text     bool
 	Min, Max float64
 	// MinText and MaxText are the byte-wise smallest and largest non-null
 	// values.
@@ -103,8 +107,32 @@ func (s *Summary) Add(source string, offset, line int64, fields []string) error 
 	for i, v := range fields {
 		s.Stats[i].add(v)
 	}
-	s.offer(SampledRow{Priority: Priority(s.Seed, source, offset), Source: source, Line: line, Fields: fields})
+	p := Priority(s.Seed, source, offset)
+	if len(s.Sample) == s.K && (s.K == 0 || p >= s.Sample[0].Priority) {
+		return nil // would be evicted at once
+	}
+	s.offer(SampledRow{Priority: p, Source: s.sourceIndex(source), Line: line, Fields: fields})
 	return nil
+}
+
+// sourceIndex returns the index of a source name in s.Sources, adding it
+// when new.
+func (s *Summary) sourceIndex(name string) int32 {
+	for i := len(s.Sources) - 1; i >= 0; i-- {
+		if s.Sources[i] == name {
+			return int32(i)
+		}
+	}
+	s.Sources = append(s.Sources, name)
+	return int32(len(s.Sources) - 1)
+}
+
+// Origin names the file a sampled row came from.
+func (s *Summary) Origin(r SampledRow) string {
+	if int(r.Source) < len(s.Sources) {
+		return s.Sources[r.Source]
+	}
+	return "?"
 }
 
 func (c *ColumnStats) add(v string) {
@@ -112,7 +140,11 @@ func (c *ColumnStats) add(v string) {
 		c.Nulls++
 		return
 	}
-	if f, err := strconv.ParseFloat(v, 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+	if c.Text {
+		// A column with text is not numeric: stop parsing.
+	} else if f, err := strconv.ParseFloat(v, 64); err != nil {
+		c.Text = true
+	} else if !math.IsInf(f, 0) && !math.IsNaN(f) {
 		if c.Numbers == 0 || f < c.Min {
 			c.Min = f
 		}
@@ -145,19 +177,10 @@ func (s *Summary) offer(r SampledRow) {
 		heap.Push(h, r)
 		return
 	}
-	if r.Priority < s.Sample[0].Priority || (r.Priority == s.Sample[0].Priority && less(r, s.Sample[0])) {
+	if r.Priority < s.Sample[0].Priority {
 		s.Sample[0] = r
 		heap.Fix(h, 0)
 	}
-}
-
-// less breaks priority ties by origin, so that the sample never depends on
-// the order in which rows arrive.
-func less(a, b SampledRow) bool {
-	if a.Source != b.Source {
-		return a.Source < b.Source
-	}
-	return a.Line < b.Line
 }
 
 // Merge folds o into s. Both must describe the same columns.
@@ -170,6 +193,7 @@ func (s *Summary) Merge(o *Summary) error {
 		s.Stats[i].merge(&o.Stats[i])
 	}
 	for _, r := range o.Sample {
+		r.Source = s.sourceIndex(o.Origin(r))
 		s.offer(r)
 	}
 	return nil
@@ -177,6 +201,7 @@ func (s *Summary) Merge(o *Summary) error {
 
 func (c *ColumnStats) merge(o *ColumnStats) {
 	c.Nulls += o.Nulls
+	c.Text = c.Text || o.Text
 	if o.Numbers > 0 {
 		if c.Numbers == 0 || o.Min < c.Min {
 			c.Min = o.Min
@@ -211,12 +236,7 @@ func (c *ColumnStats) merge(o *ColumnStats) {
 type rowHeap []SampledRow
 
 func (h rowHeap) Len() int { return len(h) }
-func (h rowHeap) Less(i, j int) bool {
-	if h[i].Priority != h[j].Priority {
-		return h[i].Priority > h[j].Priority
-	}
-	return less(h[j], h[i])
-}
+func (h rowHeap) Less(i, j int) bool { return h[i].Priority > h[j].Priority }
 func (h rowHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
 func (h *rowHeap) Push(x any)   { *h = append(*h, x.(SampledRow)) }
 func (h *rowHeap) Pop() any {

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
+)
+
+func TestMain(m *testing.M) {
+	ptest.MainWithDefault(m, "prism")
+}
+
+// vgmsynth runs the command in-process and returns its exit status and
+// what it printed on stderr.
+func vgmsynth(t *testing.T, args ...string) (int, string) {
+	t.Helper()
+	var stderr bytes.Buffer
+	code := run(args, &stderr)
+	return code, stderr.String()
+}
+
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	flights, err := os.ReadFile("../../examples/seattle-weather.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		input string
+		want  []string // key words of the message
+	}{
+		{"missing file", filepath.Join(dir, "nope.csv"), []string{"nope.csv", "no such file"}},
+		{"empty file", write("empty.csv", ""), []string{"empty.csv", "empty"}},
+		{"header only", write("header.csv", "a,b\n"), []string{"header.csv", "no data rows"}},
+		{"ragged row", write("ragged.csv", "a,b\n1,2\n3,4\n5\n"), []string{"ragged.csv:4", "1 fields", "header has 2"}},
+		{"unterminated quote", write("quote.csv", "a,b\n1,\"2\n"), []string{"quote.csv:2", "quote"}},
+		{"corrupt parquet", write("bad.parquet", string(flights[:500])), []string{"bad.parquet", "Parquet"}},
+		{"directory", dir, []string{dir, "directory"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(dir, "out", strings.ReplaceAll(tt.name, " ", "_"))
+			code, msg := vgmsynth(t, "run", "--input", tt.input, "--rows", "10", "--output", out)
+			if code != 1 {
+				t.Fatalf("exit %d, want 1; stderr: %s", code, msg)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("message %q lacks %q", msg, w)
+				}
+			}
+			if strings.Contains(msg, "goroutine ") || strings.Contains(msg, "DataSource[") {
+				t.Errorf("message shows runner internals: %s", msg)
+			}
+			if left, _ := filepath.Glob(out + "*"); len(left) > 0 {
+				t.Errorf("files left under final names: %v", left)
+			}
+		})
+	}
+}
+
+func TestBadFlags(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"generate", "--model", "m.json", "--rows", "-5", "--output", "x"}, "--rows"},
+		{[]string{"generate", "--model", "m.json", "--rows", "ten", "--output", "x"}, "--rows"},
+		{[]string{"generate", "--model", "m.json", "--rows", "10", "--output", "x", "--shards", "0"}, "--shards"},
+		{[]string{"generate", "--model", "m.json", "--rows", "10", "--output", "x", "--format", "xml"}, "--format"},
+		{[]string{"generate", "--rows", "10", "--output", "x"}, "--model"},
+		{[]string{"run", "--input", "x.csv", "--rows", "10", "--output", "x", "--runner", "nosuch"}, "runner"},
+		{[]string{"nosuch"}, "unknown command"},
+	}
+	for _, tt := range tests {
+		code, msg := vgmsynth(t, tt.args...)
+		if code != 2 || !strings.Contains(msg, tt.want) {
+			t.Errorf("%v: exit %d, message %q; want 2 and %q", tt.args, code, msg, tt.want)
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, cmd := range []string{"fit", "generate", "run"} {
+		code, msg := vgmsynth(t, cmd, "--help")
+		if code != 0 || !strings.Contains(msg, "Usage: vgmsynth "+cmd) {
+			t.Errorf("%s --help: exit %d, %q", cmd, code, msg)
+		}
+	}
+}
+
+func TestRunExample(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "w")
+	model := filepath.Join(dir, "m.json")
+	code, msg := vgmsynth(t, "run", "--input", "../../examples/seattle-weather.csv", "--rows", "2000", "--output", out, "--model", model, "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, msg)
+	}
+	code, msg = vgmsynth(t, "generate", "--model", model, "--rows", "1k", "--output", out+"2", "--format", "parquet", "--shards", "2", "--quiet")
+	if code != 0 {
+		t.Fatalf("generate: exit %d: %s", code, msg)
+	}
+	if files, _ := filepath.Glob(out + "2-*-of-00002.parquet"); len(files) != 2 {
+		t.Fatalf("parquet shards: %v", files)
+	}
+}
