@@ -235,10 +235,10 @@ func (c *ColumnStats) merge(o *ColumnStats) {
 // rowHeap is a max-heap on priority: the root is the row to evict first.
 type rowHeap []SampledRow
 
-func (h rowHeap) Len() int { return len(h) }
+func (h rowHeap) Len() int           { return len(h) }
 func (h rowHeap) Less(i, j int) bool { return h[i].Priority > h[j].Priority }
-func (h rowHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *rowHeap) Push(x any)   { *h = append(*h, x.(SampledRow)) }
+func (h rowHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *rowHeap) Push(x any)        { *h = append(*h, x.(SampledRow)) }
 func (h *rowHeap) Pop() any {
 	old := *h
 	r := old[len(old)-1]
