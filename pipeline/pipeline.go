@@ -33,6 +33,8 @@ type Input struct {
 	Kinds map[string]string
 	// Roots is the number of independent read roots (runners.Roots).
 	Roots int
+	// ModelType is "network" (default) or "independent".
+	ModelType string
 }
 
 // Output says what to generate and where.
@@ -65,6 +67,11 @@ func BuildFit(ctx context.Context, s beam.Scope, in Input) (beam.PCollection, er
 	if err != nil {
 		return beam.PCollection{}, err
 	}
+	switch in.ModelType {
+	case "", table.ModelTypeNetwork, table.ModelTypeIndependent:
+	default:
+		return beam.PCollection{}, fmt.Errorf("unknown --model-type %q (want %s or %s)", in.ModelType, table.ModelTypeNetwork, table.ModelTypeIndependent)
+	}
 	for name, k := range in.Kinds {
 		if _, err := table.ParseKind(k); err != nil {
 			return beam.PCollection{}, fmt.Errorf("schema: column %q: %w", name, err)
@@ -89,7 +96,7 @@ func BuildFit(ctx context.Context, s beam.Scope, in Input) (beam.PCollection, er
 	summary := transforms.Sample(s, transforms.SampleConfig{
 		Splits: splits, Header: header, K: in.SampleSize, Seed: in.Seed, Roots: in.Roots,
 	})
-	return transforms.Fit(s, summary, transforms.FitConfig{Kinds: in.Kinds, Seed: in.Seed}), nil
+	return transforms.Fit(s, summary, transforms.FitConfig{Kinds: in.Kinds, Seed: in.Seed, ModelType: in.ModelType}), nil
 }
 
 func contains(list []string, s string) bool {

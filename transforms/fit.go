@@ -23,22 +23,25 @@ type FitConfig struct {
 	Kinds map[string]string
 	// Seed seeds the mixtures' k-means initialisation.
 	Seed uint64
+	// ModelType is "network" (default) or "independent".
+	ModelType string
 }
 
 // Fit turns the PCollection of one summary made by Sample into a
 // PCollection of one model file (the model's JSON bytes).
 func Fit(s beam.Scope, summary beam.PCollection, cfg FitConfig) beam.PCollection {
 	s = s.Scope("Fit")
-	return beam.ParDo(s, &fitFn{Kinds: cfg.Kinds, Seed: cfg.Seed}, summary)
+	return beam.ParDo(s, &fitFn{Kinds: cfg.Kinds, Seed: cfg.Seed, ModelType: cfg.ModelType}, summary)
 }
 
 type fitFn struct {
-	Kinds map[string]string
-	Seed  uint64
+	Kinds     map[string]string
+	Seed      uint64
+	ModelType string
 }
 
 func (fn *fitFn) ProcessElement(ctx context.Context, sum table.Summary, emit func([]byte)) error {
-	opt := table.FitOptions{VGM: vgm.DefaultConfig(), Kinds: map[string]table.Kind{}}
+	opt := table.FitOptions{VGM: vgm.DefaultConfig(), Kinds: map[string]table.Kind{}, ModelType: fn.ModelType}
 	opt.VGM.Seed = fn.Seed
 	for name, k := range fn.Kinds {
 		kind, err := table.ParseKind(k)

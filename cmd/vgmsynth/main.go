@@ -42,6 +42,13 @@ type usageError struct{ error }
 const defaultMemoryLimit = 640 << 20
 
 func main() {
+	if runners.IsWorker(os.Args[1:]) {
+		// Started by the SDK container's boot program as a Beam worker.
+		if err := runners.RunWorker(os.Args[1:]); err != nil {
+			fmt.Fprintf(os.Stderr, "vgmsynth worker: %v\n", err)
+			os.Exit(1)
+		}
+	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
@@ -97,6 +104,7 @@ func run(args []string, stderr io.Writer) int {
 		fs.Var(f.Value, f.Name, f.Usage)
 	})
 	job := cmd.flags(fs)
+	configPath := configFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: vgmsynth %s %s\n\n%s\n\nFlags:\n", args[0], cmd.synopsis, cmd.help)
 		printOwnFlags(stderr, fs)
@@ -112,7 +120,15 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "vgmsynth %s: unexpected argument %q\n", args[0], fs.Arg(0))
 		return 2
 	}
+	if err := applyConfig(fs, *configPath); err != nil {
+		fmt.Fprintf(stderr, "vgmsynth %s: %v\n", args[0], err)
+		return 2
+	}
 	if err := runners.Validate(); err != nil {
+		fmt.Fprintf(stderr, "vgmsynth %s: %v\n", args[0], err)
+		return 2
+	}
+	if err := checkPaths(fs); err != nil {
 		fmt.Fprintf(stderr, "vgmsynth %s: %v\n", args[0], err)
 		return 2
 	}
@@ -288,6 +304,7 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 	input := stringFlag(fs, "input", "", "input table: CSV (.csv, .csv.gz) or Parquet file(s), a path or glob, local or gs://")
 	ownFlags["sample-size"] = true
 	size := fs.Int("sample-size", pipeline.DefaultSampleSize, "rows sampled from the input to fit on")
+	modelType := stringFlag(fs, "model-type", "network", "model: network (Bayesian network over modes and categories + Gaussian copula) or independent (per-column marginals)")
 	schema := stringFlag(fs, "schema", "", `JSON file overriding column kinds: {"column": "float|integer|categorical|boolean|datetime|id", ...}`)
 	return func(c *common) (pipeline.Input, error) {
 		if *input == "" {
@@ -296,7 +313,7 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 		if *size <= 0 {
 			return pipeline.Input{}, usageError{fmt.Errorf("--sample-size must be positive, not %d", *size)}
 		}
-		in := pipeline.Input{Glob: *input, SampleSize: *size, Seed: *c.seed, Roots: runners.Roots()}
+		in := pipeline.Input{Glob: *input, SampleSize: *size, Seed: *c.seed, Roots: runners.Roots(), ModelType: *modelType}
 		if *schema != "" {
 			kinds, err := readSchema(*schema)
 			if err != nil {

@@ -20,6 +20,9 @@ type FitOptions struct {
 	Kinds map[string]Kind
 	// VGM configures the per-column mixtures.
 	VGM vgm.Config
+	// ModelType is ModelTypeNetwork (the default when empty) or
+	// ModelTypeIndependent.
+	ModelType string
 }
 
 // FieldError is a problem with one value of the input, located by file,
@@ -60,9 +63,15 @@ func Fit(s *Summary, opt FitOptions) (*Model, error) {
 		}
 		return cmp.Compare(a.Line, b.Line)
 	})
+	if opt.ModelType == "" {
+		opt.ModelType = ModelTypeNetwork
+	}
+	if opt.ModelType != ModelTypeNetwork && opt.ModelType != ModelTypeIndependent {
+		return nil, fmt.Errorf("unknown model type %q (want %s or %s)", opt.ModelType, ModelTypeNetwork, ModelTypeIndependent)
+	}
 	m := &Model{
 		FormatVersion: FormatVersion,
-		ModelType:     ModelTypeIndependent,
+		ModelType:     opt.ModelType,
 		RowsSeen:      s.Rows,
 		SampleSize:    len(rows),
 		Seed:          s.Seed,
@@ -73,6 +82,11 @@ func Fit(s *Summary, opt FitOptions) (*Model, error) {
 			return nil, err
 		}
 		m.Columns = append(m.Columns, *col)
+	}
+	if m.ModelType == ModelTypeNetwork {
+		if err := fitJoint(m, rows, s.Seed); err != nil {
+			return nil, err
+		}
 	}
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("fitted model is invalid (a bug): %w", err)
@@ -126,11 +140,15 @@ func fitColumn(name string, j int, s *Summary, rows []SampledRow, opt FitOptions
 			}
 			x[i] = f
 		}
-		mix, err := vgm.Fit(x, opt.VGM)
+		atoms, rest := findAtoms(x)
+		if len(rest) == 0 {
+			rest = x // atoms only: the mixture is fitted but never drawn from
+		}
+		mix, err := vgm.Fit(rest, opt.VGM)
 		if err != nil {
 			return nil, fmt.Errorf("column %q: %w", name, err)
 		}
-		col.VGM = mix
+		col.VGM, col.Atoms, col.Tails = mix, atoms, fitTails(x)
 		lo, hi := slices.Min(x), slices.Max(x)
 		if col.Kind != Datetime && st.Numbers > 0 && !st.Text {
 			lo, hi = st.Min, st.Max // exact, over every row

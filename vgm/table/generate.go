@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/vgmsynth/vgmsynth/vgm"
 	"github.com/vgmsynth/vgmsynth/vgm/rng"
 )
 
@@ -40,16 +39,26 @@ type ColumnValues struct {
 type Generator struct {
 	Model *Model
 	cols  []genColumn
+	joint *jointGen // nil for independent models
 }
 
 type genColumn struct {
 	*Column
-	sampler *mixSampler
+	marg    *marginal
 	alias   *rng.Alias
 	lo, hi  float64
 	round   float64 // Integer and Datetime values are rounded to a multiple of 1/round
 	slots   []idSlot
 	idSpace uint64
+}
+
+// value rounds and clips a drawn number to the column's resolution and
+// observed range.
+func (c *genColumn) value(x float64) float64 {
+	if c.round != 0 {
+		x = math.Round(x*c.round) / c.round
+	}
+	return min(max(x, c.lo), c.hi)
 }
 
 // NewGenerator prepares a validated model for generation.
@@ -64,11 +73,7 @@ func NewGenerator(m *Model) (*Generator, error) {
 		switch {
 		case c.NullFraction == 1:
 		case c.Kind.Numeric():
-			s, err := newMixSampler(c.VGM)
-			if err != nil {
-				return nil, fmt.Errorf("column %q: %w", c.Name, err)
-			}
-			gc.sampler = s
+			gc.marg = newMarginal(c.VGM, c.Atoms, c.Tails)
 			gc.lo, gc.hi = *c.Min, *c.Max
 			switch c.Kind {
 			case Integer:
@@ -92,28 +97,14 @@ func NewGenerator(m *Model) (*Generator, error) {
 		}
 		g.cols = append(g.cols, gc)
 	}
-	return g, nil
-}
-
-// mixSampler draws from a mixture: the mode by alias table, then the
-// Gaussian.
-type mixSampler struct {
-	modes       *rng.Alias
-	means, stds []float64
-}
-
-func newMixSampler(m *vgm.Mixture) (*mixSampler, error) {
-	a, err := rng.NewAlias(m.Weights)
-	if err != nil {
-		return nil, err
+	if m.ModelType == ModelTypeNetwork {
+		j, err := newJointGen(m)
+		if err != nil {
+			return nil, err
+		}
+		g.joint = j
 	}
-	return &mixSampler{modes: a, means: m.Means, stds: m.Stds}, nil
-}
-
-// Sample draws one value.
-func (s *mixSampler) Sample(r *rng.Rand) float64 {
-	k := s.modes.Sample(r)
-	return s.means[k] + s.stds[k]*r.NormFloat64()
+	return g, nil
 }
 
 // NewBlock allocates a block with room for BlockSize rows.
@@ -139,6 +130,10 @@ func stream(block int64, col int) uint64 { return uint64(block)<<16 | uint64(col
 // most BlockSize; a shorter block is a prefix of the full one.
 func (g *Generator) Fill(b *Block, seed uint64, block int64, n int) {
 	b.Start, b.N = block*BlockSize, n
+	if g.joint != nil {
+		g.fillJoint(b, seed, block, n)
+		return
+	}
 	for j := range g.cols {
 		c := &g.cols[j]
 		cv := &b.Cols[j]
@@ -151,12 +146,8 @@ func (g *Generator) Fill(b *Block, seed uint64, block int64, n int) {
 				continue
 			}
 			switch {
-			case c.sampler != nil:
-				x := c.sampler.Sample(&r)
-				if c.round != 0 {
-					x = math.Round(x*c.round) / c.round
-				}
-				cv.Num[i] = min(max(x, c.lo), c.hi)
+			case c.marg != nil:
+				cv.Num[i] = c.value(c.marg.quantile(r.Float64()))
 			case c.alias != nil:
 				cv.Cat[i] = int32(c.alias.Sample(&r))
 			}

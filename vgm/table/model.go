@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 
 	"github.com/vgmsynth/vgmsynth/vgm"
 )
@@ -36,6 +37,9 @@ type Model struct {
 	SampleSize int      `json:"sample_size"`
 	Seed       uint64   `json:"seed"`
 	Columns    []Column `json:"columns"`
+	// Network and Copula tie the columns together (model type "network").
+	Network *Network `json:"network,omitempty"`
+	Copula  *Copula  `json:"copula,omitempty"`
 }
 
 // Column is the model of one column.
@@ -48,8 +52,13 @@ type Column struct {
 	Min    *float64 `json:"min,omitempty"`
 	Max    *float64 `json:"max,omitempty"`
 	Format Format   `json:"format"`
-	// VGM is the value distribution of numeric kinds.
+	// VGM is the value distribution of numeric kinds, beside Atoms.
 	VGM *vgm.Mixture `json:"vgm,omitempty"`
+	// Atoms are point masses of numeric kinds: values so frequent that
+	// they are drawn as such (a zero-inflated amount's zero).
+	Atoms []Atom `json:"atoms,omitempty"`
+	// Tails are the extremes of numeric kinds.
+	Tails *Tails `json:"tails,omitempty"`
 	// Categories are the values of categorical and boolean columns with
 	// their frequencies among non-null values.
 	Categories []Category `json:"categories,omitempty"`
@@ -73,8 +82,8 @@ func (m *Model) Validate() error {
 	if m.FormatVersion > FormatVersion {
 		return fmt.Errorf("model: format_version %d is newer than this vgmsynth understands (%d): upgrade vgmsynth", m.FormatVersion, FormatVersion)
 	}
-	if m.ModelType != ModelTypeIndependent {
-		return fmt.Errorf("model: unknown model_type %q", m.ModelType)
+	if m.ModelType != ModelTypeIndependent && m.ModelType != ModelTypeNetwork {
+		return fmt.Errorf("model: unknown model_type %q (want %s or %s)", m.ModelType, ModelTypeNetwork, ModelTypeIndependent)
 	}
 	if len(m.Columns) == 0 {
 		return errors.New("model: no columns")
@@ -92,6 +101,9 @@ func (m *Model) Validate() error {
 		if err := c.validate(); err != nil {
 			return fmt.Errorf("model: column %q: %w", c.Name, err)
 		}
+	}
+	if m.ModelType == ModelTypeNetwork {
+		return m.validateJoint()
 	}
 	return nil
 }
@@ -116,6 +128,29 @@ func (c *Column) validate() error {
 		}
 		if err := c.VGM.Validate(); err != nil {
 			return err
+		}
+		if len(c.Atoms) > MaxAtoms {
+			return fmt.Errorf("%d atoms, at most %d allowed", len(c.Atoms), MaxAtoms)
+		}
+		w := 0.0
+		for i, a := range c.Atoms {
+			if !finite(a.Value) || !(a.Frequency > 0) || (i > 0 && a.Value <= c.Atoms[i-1].Value) {
+				return fmt.Errorf("atom %d: want finite values in ascending order with positive frequencies", i)
+			}
+			w += a.Frequency
+		}
+		if w > 1+1e-9 {
+			return fmt.Errorf("atom frequencies sum to %v, more than 1", w)
+		}
+		if t := c.Tails; t != nil {
+			if !(t.P > 0 && t.P <= 0.5) || len(t.Low) < 2 || len(t.Low) != len(t.High) || len(t.Low) > 1024 {
+				return errors.New("tails: want p in (0, 0.5] and two equal tables of 2 to 1024 quantiles")
+			}
+			for i, v := range append(slices.Clone(t.Low), t.High...) {
+				if !finite(v) || (i > 0 && i != len(t.Low) && v < append(slices.Clone(t.Low), t.High...)[i-1]) {
+					return errors.New("tails: quantiles must be finite and ascending")
+				}
+			}
 		}
 		if c.Min == nil || c.Max == nil || !finite(*c.Min) || !finite(*c.Max) || *c.Min > *c.Max {
 			return errors.New("min and max must be finite numbers with min <= max")

@@ -1,0 +1,18 @@
+package rng
+
+// golden is 2^64 divided by the golden ratio, the splitmix64 increment.
+const golden = 0x9e3779b97f4a7c15
+
+// mix64 is the splitmix64 output function, a bijection on uint64 with good
+// avalanche behaviour.
+func mix64(z uint64) uint64 {
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// splitmix64 advances the splitmix64 state *x and returns its next output.
+func splitmix64(x *uint64) uint64 {
+	*x += golden
+	return mix64(*x)
+}

@@ -1,0 +1,581 @@
+package table
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/vgmsynth/vgmsynth/vgm/rng"
+)
+
+// The joint model ("network") ties the columns together in two parts.
+//
+//   - The numeric columns (floats, integers, datetimes) are tied by a
+//     Gaussian copula over their fitted marginals (atoms and a VGM): each
+//     value x maps to a normal score Φ⁻¹(F(x)), and the scores' correlation
+//     matrix is estimated on the sample. Every marginal is kept exactly.
+//   - The discrete variables (categorical and boolean columns, with a null
+//     state where they have nulls, and the null indicators of numeric
+//     columns) form a Bayesian network whose nodes may depend on up to
+//     MaxParents parents: earlier discrete nodes, or the copula bin of a
+//     numeric column (which of Bins equal-probability slices of its
+//     distribution its value falls in). The structure is chosen greedily,
+//     as in PrivBayes: at each step the variable whose best parent set
+//     gains most in Akaike's information criterion (log-likelihood gain
+//     minus the added parameters) joins the network.
+//
+// Generation draws correlated normals, maps them to values through the
+// marginals' quantile tables, then samples the network in order with an
+// alias table per conditional distribution.
+
+// Limits of the network.
+const (
+	// MaxNetworkStates bounds the states of one discrete variable. A
+	// categorical column with more values keeps its most frequent ones as
+	// states and one "other" state, resampled from the rest by frequency.
+	MaxNetworkStates = 256
+	// MaxParents bounds a node's parents.
+	MaxParents = 3
+	// MaxBins is the most copula bins a numeric parent is cut into; small
+	// samples get fewer (see binsFor).
+	MaxBins = 8
+	// maxConfigs bounds a node's parent configurations.
+	maxConfigs = 4096
+	// structureRows bounds the sample rows used to choose the structure.
+	structureRows = 50000
+	// candidateParents is how many of the most informative variables are
+	// tried as parents of each node.
+	candidateParents = 6
+)
+
+// ModelTypeNetwork is the default model type: copula and network.
+const ModelTypeNetwork = "network"
+
+// Network is a Bayesian network over the discrete variables.
+type Network struct {
+	// Bins is the number of copula bins of numeric parents.
+	Bins int `json:"bins"`
+	// Nodes are in sampling order: node parents come first.
+	Nodes []NetworkNode `json:"nodes"`
+}
+
+// NetworkNode is one discrete variable's distribution given its parents.
+type NetworkNode struct {
+	// Column indexes Model.Columns.
+	Column int `json:"column"`
+	// NullIndicator means the node is whether a numeric column is null
+	// (states: 0 present, 1 null) rather than the column's values.
+	NullIndicator bool `json:"null_indicator,omitempty"`
+	// BinParents are numeric columns (indexes of Model.Columns) whose
+	// copula bin the node depends on; NodeParents are earlier nodes.
+	BinParents  []int `json:"bin_parents,omitempty"`
+	NodeParents []int `json:"node_parents,omitempty"`
+	// CPT has one row per parent configuration (mixed radix: bin parents
+	// first, then node parents, the first most significant), each a
+	// distribution over the node's states.
+	CPT [][]float64 `json:"cpt"`
+}
+
+// Copula is a Gaussian copula over the numeric columns.
+type Copula struct {
+	// Columns index Model.Columns.
+	Columns []int `json:"columns"`
+	// Correlation is the normal scores' correlation matrix.
+	Correlation [][]float64 `json:"correlation"`
+}
+
+// States returns the number of states of a discrete column in the network
+// and how many of them are its categories (the rest: "other", then null).
+func (c *Column) States() (total, values int) {
+	values = len(c.Categories)
+	total = values
+	if values > MaxNetworkStates-1 {
+		values = MaxNetworkStates - 2
+		total = values + 1
+	}
+	if c.NullFraction > 0 {
+		total++
+	}
+	return total, values
+}
+
+// nodeStates is the number of states of a network node.
+func (m *Model) nodeStates(nd *NetworkNode) int {
+	if nd.NullIndicator {
+		return 2
+	}
+	total, _ := m.Columns[nd.Column].States()
+	return total
+}
+
+// inCopula reports whether a column takes part in the copula.
+func (c *Column) inCopula() bool { return c.Kind.Numeric() && c.NullFraction < 1 }
+
+// variable is a discrete variable of the sample, as states per row.
+type variable struct {
+	node   NetworkNode // its node, parents unset
+	bin    bool        // a numeric column's copula bin, not a node
+	card   int
+	states []int32
+}
+
+// fitJoint learns the copula and the network from the sample.
+func fitJoint(m *Model, rows []SampledRow, seed uint64) error {
+	r := rng.New(seed, 1<<62)
+	n := len(rows)
+	nb := binsFor(n)
+	var copCols []int
+	var scores [][]float64
+	var vars []variable
+	for j := range m.Columns {
+		c := &m.Columns[j]
+		switch {
+		case c.inCopula():
+			mg := newMarginal(c.VGM, c.Atoms, c.Tails)
+			z := make([]float64, n)
+			bins := make([]int32, n)
+			for i, row := range rows {
+				v := row.Fields[j]
+				if v == "" {
+					z[i] = math.NaN()
+					bins[i] = int32(r.Intn(nb)) // nulls carry no bin information
+					continue
+				}
+				x, err := ParseValue(c.Kind, c.Format, v)
+				if err != nil {
+					return fmt.Errorf("column %q: value %q: %w", c.Name, v, err)
+				}
+				u := mg.probability(x, r.Float64())
+				z[i] = normalScore(u)
+				bins[i] = int32(binOf(u, nb))
+			}
+			copCols = append(copCols, j)
+			scores = append(scores, z)
+			vars = append(vars, variable{node: NetworkNode{Column: j}, bin: true, card: nb, states: bins})
+			if c.NullFraction > 0 {
+				st := make([]int32, n)
+				for i, row := range rows {
+					if row.Fields[j] == "" {
+						st[i] = 1
+					}
+				}
+				vars = append(vars, variable{node: NetworkNode{Column: j, NullIndicator: true}, card: 2, states: st})
+			}
+		case (c.Kind == Categorical || c.Kind == Boolean) && c.NullFraction < 1:
+			total, values := c.States()
+			index := make(map[string]int32, len(c.Categories))
+			for i, cat := range c.Categories {
+				index[cat.Value] = int32(i)
+			}
+			st := make([]int32, n)
+			for i, row := range rows {
+				v := row.Fields[j]
+				switch idx, ok := index[v]; {
+				case v == "":
+					st[i] = int32(total - 1)
+				case !ok || int(idx) >= values:
+					st[i] = int32(values) // "other"
+				default:
+					st[i] = idx
+				}
+			}
+			vars = append(vars, variable{node: NetworkNode{Column: j}, card: total, states: st})
+		}
+	}
+	m.Copula = &Copula{Columns: copCols, Correlation: correlations(scores)}
+	m.Network = &Network{Bins: nb, Nodes: learnNetwork(vars, n)}
+	return nil
+}
+
+// normalScore is Φ⁻¹(u), with u kept off 0 and 1.
+func normalScore(u float64) float64 {
+	u = min(max(u, 1e-9), 1-1e-9)
+	return -math.Sqrt2 * math.Erfcinv(2*u)
+}
+
+// binOf is the copula bin of a probability, of nb bins.
+func binOf(u float64, nb int) int { return min(nb-1, max(0, int(u*float64(nb)))) }
+
+// binsFor chooses the number of copula bins for a sample of n rows: fewer
+// for small samples, where finer bins cost more parameters than they
+// explain.
+func binsFor(n int) int {
+	switch {
+	case n >= 20000:
+		return MaxBins
+	case n >= 1000:
+		return 4
+	default:
+		return 2
+	}
+}
+
+// correlations is the matrix of pairwise Pearson correlations, over rows
+// where both values are present.
+func correlations(z [][]float64) [][]float64 {
+	p := len(z)
+	c := make([][]float64, p)
+	for a := range c {
+		c[a] = make([]float64, p)
+		c[a][a] = 1
+	}
+	for a := 0; a < p; a++ {
+		for b := a + 1; b < p; b++ {
+			r := pearson(z[a], z[b])
+			c[a][b], c[b][a] = r, r
+		}
+	}
+	return c
+}
+
+// pearson is the correlation over rows where both values are present; 0
+// when it is undefined.
+func pearson(x, y []float64) float64 {
+	var n, sx, sy, sxx, syy, sxy float64
+	for i := range x {
+		if math.IsNaN(x[i]) || math.IsNaN(y[i]) {
+			continue
+		}
+		n++
+		sx += x[i]
+		sy += y[i]
+		sxx += x[i] * x[i]
+		syy += y[i] * y[i]
+		sxy += x[i] * y[i]
+	}
+	if n < 3 {
+		return 0
+	}
+	vx, vy := sxx-sx*sx/n, syy-sy*sy/n
+	if vx <= 0 || vy <= 0 {
+		return 0
+	}
+	return max(-1, min(1, (sxy-sx*sy/n)/math.Sqrt(vx*vy)))
+}
+
+// learnNetwork chooses the network's order and parents greedily and
+// estimates its tables.
+func learnNetwork(vars []variable, n int) []NetworkNode {
+	ns := min(n, structureRows)
+	// Pairwise mutual information, to shortlist parents.
+	mi := make([][]float64, len(vars))
+	for a := range vars {
+		mi[a] = make([]float64, len(vars))
+	}
+	for a := range vars {
+		for b := a + 1; b < len(vars); b++ {
+			v := mutualInformation(vars[a].states[:ns], vars[a].card, joined{vars[b].states[:ns], vars[b].card})
+			mi[a][b], mi[b][a] = v, v
+		}
+	}
+	available := []int{} // variables that may be parents: bins, and placed nodes
+	var pending []int
+	for i, v := range vars {
+		if v.bin {
+			available = append(available, i)
+		} else {
+			pending = append(pending, i)
+		}
+	}
+	nodeOf := map[int]int{} // variable -> node index
+	var nodes []NetworkNode
+	for len(pending) > 0 {
+		bestGain, bestVar, bestPos := math.Inf(-1), -1, -1
+		var bestParents []int
+		for pi, v := range pending {
+			parents, gain := bestParentSet(vars, v, available, mi[v], ns)
+			if gain > bestGain {
+				bestGain, bestVar, bestPos, bestParents = gain, v, pi, parents
+			}
+		}
+		pending = append(pending[:bestPos], pending[bestPos+1:]...)
+		node := vars[bestVar].node
+		var binPar, nodePar []int
+		for _, p := range bestParents {
+			if vars[p].bin {
+				binPar = append(binPar, p)
+			} else {
+				nodePar = append(nodePar, p)
+			}
+		}
+		ordered := append(binPar, nodePar...)
+		for _, p := range binPar {
+			node.BinParents = append(node.BinParents, vars[p].node.Column)
+		}
+		for _, p := range nodePar {
+			node.NodeParents = append(node.NodeParents, nodeOf[p])
+		}
+		configs := 1
+		for _, p := range ordered {
+			configs *= vars[p].card
+		}
+		node.CPT = conditionalTable(vars[bestVar].states, vars[bestVar].card, joinStates(vars, ordered, n), configs)
+		nodeOf[bestVar] = len(nodes)
+		nodes = append(nodes, node)
+		available = append(available, bestVar)
+	}
+	return nodes
+}
+
+// bestParentSet tries no parents and every set of up to MaxParents
+// shortlisted parents, and returns the set with the largest AIC gain over
+// no parents.
+func bestParentSet(vars []variable, v int, available []int, mi []float64, ns int) ([]int, float64) {
+	cands := append([]int(nil), available...)
+	// Shortlist by mutual information with v.
+	for i := 1; i < len(cands); i++ {
+		for k := i; k > 0 && mi[cands[k]] > mi[cands[k-1]]; k-- {
+			cands[k], cands[k-1] = cands[k-1], cands[k]
+		}
+	}
+	if len(cands) > candidateParents {
+		cands = cands[:candidateParents]
+	}
+	card := vars[v].card
+	score := func(set []int) float64 {
+		configs := 1
+		for _, p := range set {
+			configs *= vars[p].card
+		}
+		if configs > maxConfigs {
+			return math.Inf(-1)
+		}
+		info := mutualInformation(vars[v].states[:ns], card, joinStates(vars, set, ns))
+		return float64(ns)*info - 0.5*float64((card-1)*(configs-1))
+	}
+	best, bestGain := []int(nil), 0.0
+	var try func(set []int, from int)
+	try = func(set []int, from int) {
+		if len(set) > 0 {
+			if g := score(set); g > bestGain {
+				best, bestGain = append([]int(nil), set...), g
+			}
+		}
+		if len(set) == MaxParents {
+			return
+		}
+		for i := from; i < len(cands); i++ {
+			try(append(set, cands[i]), i+1)
+		}
+	}
+	try(nil, 0)
+	return best, bestGain
+}
+
+// joined is a parent configuration per row, with the number of
+// configurations.
+type joined struct {
+	states []int32
+	card   int
+}
+
+// joinStates combines variables into one configuration index per row,
+// mixed radix with the first variable most significant.
+func joinStates(vars []variable, set []int, n int) joined {
+	j := joined{states: make([]int32, n), card: 1}
+	for _, p := range set {
+		c := vars[p].card
+		for i := 0; i < n; i++ {
+			j.states[i] = j.states[i]*int32(c) + vars[p].states[i]
+		}
+		j.card *= c
+	}
+	return j
+}
+
+// mutualInformation estimates I(A;B) in nats from paired samples.
+func mutualInformation(a []int32, ca int, b joined) float64 {
+	cb := b.card
+	joint := make([]float64, ca*cb)
+	pa := make([]float64, ca)
+	pb := make([]float64, cb)
+	for i, x := range a {
+		y := b.states[i]
+		joint[int(x)*cb+int(y)]++
+		pa[x]++
+		pb[y]++
+	}
+	n := float64(len(a))
+	mi := 0.0
+	for x := 0; x < ca; x++ {
+		if pa[x] == 0 {
+			continue
+		}
+		row := joint[x*cb : (x+1)*cb]
+		for y, c := range row {
+			if c > 0 {
+				mi += c / n * math.Log(c*n/(pa[x]*pb[y]))
+			}
+		}
+	}
+	return max(mi, 0)
+}
+
+// conditionalTable estimates P(child | parents) with one pseudo-observation
+// spread by the child's marginal, so that rare configurations lean on the
+// marginal and unseen ones equal it.
+func conditionalTable(child []int32, cc int, parents joined, configs int) [][]float64 {
+	marg := make([]float64, cc)
+	for _, s := range child {
+		marg[s]++
+	}
+	for k := range marg {
+		marg[k] /= float64(len(child))
+	}
+	counts := make([][]float64, configs)
+	for i := range counts {
+		counts[i] = make([]float64, cc)
+	}
+	for i, s := range child {
+		counts[parents.states[i]][s]++
+	}
+	const prior = 1.0
+	for _, row := range counts {
+		total := 0.0
+		for _, c := range row {
+			total += c
+		}
+		for k := range row {
+			row[k] = (row[k] + prior*marg[k]) / (total + prior)
+		}
+	}
+	return counts
+}
+
+// cholesky factors a correlation matrix, shrinking it towards the identity
+// until it is positive definite (pairwise estimates need not be).
+func cholesky(c [][]float64) [][]float64 {
+	for shrink := 0.0; shrink < 1; shrink = shrink*2 + 1e-6 {
+		if l, ok := tryCholesky(c, shrink); ok {
+			return l
+		}
+	}
+	l, _ := tryCholesky(c, 1)
+	return l
+}
+
+func tryCholesky(c [][]float64, shrink float64) ([][]float64, bool) {
+	p := len(c)
+	l := make([][]float64, p)
+	for i := 0; i < p; i++ {
+		l[i] = make([]float64, p)
+		for j := 0; j <= i; j++ {
+			a := c[i][j] * (1 - shrink)
+			if i == j {
+				a = 1
+			}
+			for k := 0; k < j; k++ {
+				a -= l[i][k] * l[j][k]
+			}
+			if i == j {
+				if a <= 1e-10 {
+					return nil, false
+				}
+				l[i][i] = math.Sqrt(a)
+			} else {
+				l[i][j] = a / l[j][j]
+			}
+		}
+	}
+	return l, true
+}
+
+// validateJoint checks the network and copula of a model file.
+func (m *Model) validateJoint() error {
+	if m.Network == nil || m.Copula == nil {
+		return errors.New("model: a network model needs \"network\" and \"copula\"")
+	}
+	if m.Network.Bins < 2 || m.Network.Bins > MaxBins {
+		return fmt.Errorf("model: network bins %d, want 2 to %d", m.Network.Bins, MaxBins)
+	}
+	inCopula := map[int]bool{}
+	p := len(m.Copula.Columns)
+	if len(m.Copula.Correlation) != p {
+		return errors.New("model: copula correlation matrix has the wrong size")
+	}
+	for a, col := range m.Copula.Columns {
+		if col < 0 || col >= len(m.Columns) || !m.Columns[col].inCopula() || inCopula[col] {
+			return fmt.Errorf("model: copula column %d is not a numeric column, or repeated", col)
+		}
+		inCopula[col] = true
+		if len(m.Copula.Correlation[a]) != p {
+			return errors.New("model: copula correlation matrix has the wrong size")
+		}
+		for b, r := range m.Copula.Correlation[a] {
+			if !(r >= -1 && r <= 1) || r != m.Copula.Correlation[b][a] {
+				return fmt.Errorf("model: copula correlation [%d][%d] = %v is not a symmetric value in [-1, 1]", a, b, r)
+			}
+		}
+	}
+	for j := range m.Columns {
+		if m.Columns[j].inCopula() && !inCopula[j] {
+			return fmt.Errorf("model: numeric column %q is missing from the copula", m.Columns[j].Name)
+		}
+	}
+	seen := map[[2]int]bool{}
+	for i := range m.Network.Nodes {
+		nd := &m.Network.Nodes[i]
+		if nd.Column < 0 || nd.Column >= len(m.Columns) {
+			return fmt.Errorf("model: network node %d names column %d, out of range", i, nd.Column)
+		}
+		c := &m.Columns[nd.Column]
+		key := [2]int{nd.Column, 0}
+		if nd.NullIndicator {
+			key[1] = 1
+			if !c.inCopula() {
+				return fmt.Errorf("model: network node %d is a null indicator of a non-numeric column", i)
+			}
+		} else if c.Kind != Categorical && c.Kind != Boolean {
+			return fmt.Errorf("model: network node %d names column %q, which is not discrete", i, c.Name)
+		}
+		if seen[key] {
+			return fmt.Errorf("model: network node %d repeats column %q", i, c.Name)
+		}
+		seen[key] = true
+		if len(nd.BinParents)+len(nd.NodeParents) > MaxParents {
+			return fmt.Errorf("model: network node %d has more than %d parents", i, MaxParents)
+		}
+		configs := 1
+		for _, col := range nd.BinParents {
+			if !inCopula[col] {
+				return fmt.Errorf("model: network node %d has bin parent %d, which is not in the copula", i, col)
+			}
+			configs *= m.Network.Bins
+		}
+		for _, p := range nd.NodeParents {
+			if p < 0 || p >= i {
+				return fmt.Errorf("model: network node %d has parent %d, which does not come before it", i, p)
+			}
+			configs *= m.nodeStates(&m.Network.Nodes[p])
+		}
+		if configs > maxConfigs {
+			return fmt.Errorf("model: network node %d has more than %d parent configurations", i, maxConfigs)
+		}
+		if len(nd.CPT) != configs {
+			return fmt.Errorf("model: network node %d has %d table rows, want %d", i, len(nd.CPT), configs)
+		}
+		for _, row := range nd.CPT {
+			if err := checkDistribution(row, m.nodeStates(nd)); err != nil {
+				return fmt.Errorf("model: network node %d: %w", i, err)
+			}
+		}
+	}
+	return nil
+}
+
+func checkDistribution(p []float64, n int) error {
+	if len(p) != n {
+		return fmt.Errorf("distribution has %d entries, want %d", len(p), n)
+	}
+	sum := 0.0
+	for _, v := range p {
+		if !(v >= 0) || !finite(v) {
+			return fmt.Errorf("probability %v is not a finite number >= 0", v)
+		}
+		sum += v
+	}
+	if math.Abs(sum-1) > 1e-6 {
+		return fmt.Errorf("probabilities sum to %v, not 1", sum)
+	}
+	return nil
+}

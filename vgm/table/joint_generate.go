@@ -1,0 +1,136 @@
+package table
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/vgmsynth/vgmsynth/vgm/rng"
+)
+
+// jointGen is a network model prepared for generation.
+type jointGen struct {
+	chol    [][]float64 // Cholesky factor of the copula correlation
+	bins    int
+	copCols []int // copula position -> column
+	nodes   []jointNode
+	tails   []*rng.Alias // per column: resamples a capped column's "other" state
+}
+
+type jointNode struct {
+	col      int
+	nullInd  bool
+	binPar   []int // copula positions
+	nodePar  []int // node indexes
+	radix    []int // states of each node parent
+	rows     []*rng.Alias
+	values   int // states that are categories
+	total    int
+	nullable bool
+}
+
+func newJointGen(m *Model) (*jointGen, error) {
+	j := &jointGen{copCols: m.Copula.Columns, tails: make([]*rng.Alias, len(m.Columns)), chol: cholesky(m.Copula.Correlation), bins: m.Network.Bins}
+	pos := map[int]int{}
+	for a, col := range m.Copula.Columns {
+		pos[col] = a
+	}
+	for i := range m.Network.Nodes {
+		nd := &m.Network.Nodes[i]
+		c := &m.Columns[nd.Column]
+		total, values := c.States()
+		jn := jointNode{col: nd.Column, nullInd: nd.NullIndicator, nodePar: nd.NodeParents, values: values, total: total, nullable: c.NullFraction > 0}
+		for _, col := range nd.BinParents {
+			jn.binPar = append(jn.binPar, pos[col])
+		}
+		for _, p := range nd.NodeParents {
+			jn.radix = append(jn.radix, m.nodeStates(&m.Network.Nodes[p]))
+		}
+		for _, row := range nd.CPT {
+			a, err := rng.NewAlias(row)
+			if err != nil {
+				return nil, fmt.Errorf("network node %d: %w", i, err)
+			}
+			jn.rows = append(jn.rows, a)
+		}
+		if !nd.NullIndicator && values < len(c.Categories) {
+			w := make([]float64, 0, len(c.Categories)-values)
+			for _, cat := range c.Categories[values:] {
+				w = append(w, cat.Frequency)
+			}
+			a, err := rng.NewAlias(w)
+			if err != nil {
+				return nil, fmt.Errorf("column %q: %w", c.Name, err)
+			}
+			j.tails[nd.Column] = a
+		}
+		j.nodes = append(j.nodes, jn)
+	}
+	return j, nil
+}
+
+// fillJoint generates a block row by row from one random stream: correlated
+// normals through the copula to numeric values, then the network's nodes.
+func (g *Generator) fillJoint(b *Block, seed uint64, block int64, n int) {
+	j := g.joint
+	r := rng.New(seed, stream(block, 0xffff))
+	p := len(j.chol)
+	e := make([]float64, p)
+	bins := make([]int, p)
+	states := make([]int, len(j.nodes))
+	for i := 0; i < n; i++ {
+		for a := range e {
+			e[a] = r.NormFloat64()
+		}
+		for a := 0; a < p; a++ {
+			z := 0.0
+			row := j.chol[a][:a+1]
+			for q, l := range row {
+				z += l * e[q]
+			}
+			u := 0.5 * math.Erfc(-z/math.Sqrt2)
+			bins[a] = binOf(u, j.bins)
+			col := j.copCols[a]
+			c := &g.cols[col]
+			cv := &b.Cols[col]
+			cv.Null[i] = false
+			cv.Num[i] = c.value(c.marg.quantile(u))
+		}
+		for k := range j.nodes {
+			nd := &j.nodes[k]
+			cfg := 0
+			for _, a := range nd.binPar {
+				cfg = cfg*j.bins + bins[a]
+			}
+			for q, par := range nd.nodePar {
+				cfg = cfg*nd.radix[q] + states[par]
+			}
+			st := nd.rows[cfg].Sample(&r)
+			states[k] = st
+			cv := &b.Cols[nd.col]
+			switch {
+			case nd.nullInd:
+				cv.Null[i] = st == 1
+			case nd.nullable && st == nd.total-1:
+				cv.Null[i] = true
+			default:
+				cv.Null[i] = false
+				if st >= nd.values {
+					st = nd.values + j.tails[nd.col].Sample(&r)
+				}
+				cv.Cat[i] = int32(st)
+			}
+		}
+	}
+	// Columns outside both parts: IDs (written from the row index) and
+	// all-null columns.
+	for col := range g.cols {
+		c := &g.cols[col]
+		if c.Kind != ID && c.NullFraction < 1 {
+			continue
+		}
+		cr := rng.New(seed, stream(block, col))
+		for i := 0; i < n; i++ {
+			b.Cols[col].Null[i] = c.NullFraction == 1 || (c.NullFraction > 0 && cr.Float64() < c.NullFraction)
+		}
+	}
+}

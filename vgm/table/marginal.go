@@ -1,0 +1,187 @@
+package table
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/vgmsynth/vgmsynth/vgm"
+)
+
+// Atom is a value that a numeric column takes so often (a zero-inflated
+// amount, a default) that it is modelled as a point mass beside the mixture.
+type Atom struct {
+	Value     float64 `json:"value"`
+	Frequency float64 `json:"frequency"` // among non-null values
+}
+
+// Tails keeps a numeric column's extremes, which a mixture fitted to the
+// bulk of the data smooths away: the sample's quantiles at evenly spaced
+// probabilities in [0, P] (Low) and [1−P, 1] (High), from the minimum to
+// the maximum. Generated values in the tails interpolate between them.
+type Tails struct {
+	P    float64   `json:"p"`
+	Low  []float64 `json:"low"`
+	High []float64 `json:"high"`
+}
+
+// tailKnots is the number of quantiles kept per tail.
+const tailKnots = 16
+
+// fitTails returns the tails of x, or nil when the sample is too small
+// for them to mean anything.
+func fitTails(x []float64) *Tails {
+	n := len(x)
+	if n < 100 {
+		return nil
+	}
+	sorted := slices.Clone(x)
+	slices.Sort(sorted)
+	p := min(max(20/float64(n), 1e-4), 0.02)
+	t := &Tails{P: p}
+	for i := 0; i < tailKnots; i++ {
+		f := float64(i) / (tailKnots - 1)
+		t.Low = append(t.Low, sampleQuantile(sorted, f*p))
+		t.High = append(t.High, sampleQuantile(sorted, 1-p+f*p))
+	}
+	return t
+}
+
+// sampleQuantile interpolates between order statistics.
+func sampleQuantile(sorted []float64, u float64) float64 {
+	h := u * float64(len(sorted)-1)
+	i := int(h)
+	if i >= len(sorted)-1 {
+		return sorted[len(sorted)-1]
+	}
+	return sorted[i] + (h-float64(i))*(sorted[i+1]-sorted[i])
+}
+
+// at interpolates a tail table at fraction f in [0, 1].
+func tailAt(knots []float64, f float64) float64 {
+	h := min(max(f, 0), 1) * float64(len(knots)-1)
+	i := min(int(h), len(knots)-2)
+	return knots[i] + (h-float64(i))*(knots[i+1]-knots[i])
+}
+
+// Atoms are values with at least AtomMinFrequency of a column's non-null
+// values, at most MaxAtoms of them.
+const (
+	AtomMinFrequency = 0.05
+	MaxAtoms         = 8
+)
+
+// findAtoms returns the frequent values of x, sorted by value, and the
+// values left for the mixture.
+func findAtoms(x []float64) ([]Atom, []float64) {
+	counts := map[float64]int{}
+	for _, v := range x {
+		counts[v]++
+	}
+	var atoms []Atom
+	n := float64(len(x))
+	for v, c := range counts {
+		if f := float64(c) / n; f >= AtomMinFrequency {
+			atoms = append(atoms, Atom{Value: v, Frequency: f})
+		}
+	}
+	slices.SortFunc(atoms, func(a, b Atom) int {
+		if c := cmp.Compare(b.Frequency, a.Frequency); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Value, b.Value)
+	})
+	if len(atoms) > MaxAtoms {
+		atoms = atoms[:MaxAtoms]
+	}
+	slices.SortFunc(atoms, func(a, b Atom) int { return cmp.Compare(a.Value, b.Value) })
+	isAtom := map[float64]bool{}
+	for _, a := range atoms {
+		isAtom[a.Value] = true
+	}
+	rest := make([]float64, 0, len(x))
+	for _, v := range x {
+		if !isAtom[v] {
+			rest = append(rest, v)
+		}
+	}
+	return atoms, rest
+}
+
+// marginal is a numeric column's distribution: atoms and a mixture, with a
+// fast quantile function. In probability space the atoms sit where their
+// values fall in the mixture's CDF:
+//
+//	F(x) = Σ_{atoms a ≤ x} w_a + (1 − W)·F_mix(x),  W = Σ w_a.
+type marginal struct {
+	tails *Tails
+	mix   *vgm.Mixture
+	qt    *vgm.QuantileTable
+	atoms []Atom
+	w     float64   // W
+	lo    []float64 // lo[i] = F(a_i⁻): where atom i starts in probability
+	cum   []float64 // cum[i] = Σ_{j≤i} w_j
+}
+
+func newMarginal(mix *vgm.Mixture, atoms []Atom, tails *Tails) *marginal {
+	m := &marginal{mix: mix, qt: mix.NewQuantileTable(1024), atoms: atoms, tails: tails}
+	acc := 0.0
+	for _, a := range atoms {
+		m.w += a.Frequency
+	}
+	for _, a := range atoms {
+		m.lo = append(m.lo, acc+(1-m.w)*mix.CDF(a.Value))
+		acc += a.Frequency
+		m.cum = append(m.cum, acc)
+	}
+	return m
+}
+
+// quantile maps u in [0, 1) to a value: in the tails by the kept
+// quantiles, elsewhere by the atoms and the mixture.
+func (m *marginal) quantile(u float64) float64 {
+	if t := m.tails; t != nil {
+		if u < t.P {
+			return tailAt(t.Low, u/t.P)
+		}
+		if u > 1-t.P {
+			return tailAt(t.High, (u-(1-t.P))/t.P)
+		}
+	}
+	return m.body(u)
+}
+
+func (m *marginal) body(u float64) float64 {
+	if len(m.atoms) == 0 {
+		return m.qt.Quantile(u)
+	}
+	prev := 0.0
+	for i, a := range m.atoms {
+		if u < m.lo[i] {
+			return m.qt.Quantile((u - prev) / (1 - m.w))
+		}
+		if u < m.lo[i]+a.Frequency {
+			return a.Value
+		}
+		prev = m.cum[i]
+	}
+	if m.w >= 1 {
+		return m.atoms[len(m.atoms)-1].Value
+	}
+	return m.qt.Quantile((u - prev) / (1 - m.w))
+}
+
+// probability maps a value to u = F(x); an atom maps to a point of its
+// interval chosen by v, uniform in [0, 1), so that normal scores of tied
+// values spread over the atom's share.
+func (m *marginal) probability(x, v float64) float64 {
+	below := 0.0
+	for i, a := range m.atoms {
+		if x == a.Value {
+			return m.lo[i] + v*a.Frequency
+		}
+		if a.Value < x {
+			below = m.cum[i]
+		}
+	}
+	return below + (1-m.w)*m.mix.CDF(x)
+}
