@@ -115,8 +115,17 @@ func BuildGenerate(ctx context.Context, s beam.Scope, model beam.PCollection, ou
 	if err != nil {
 		return err
 	}
-	results := transforms.GenerateShards(s, model, cfg)
-	transforms.Finalize(s, results, cfg)
+	transforms.Finalize(s, transforms.GenerateShards(s, model, cfg), cfg)
+	return nil
+}
+
+// BuildGenerateFrom adds generation from a model file's bytes to s.
+func BuildGenerateFrom(ctx context.Context, s beam.Scope, model []byte, out Output) error {
+	cfg, err := outputConfig(ctx, out)
+	if err != nil {
+		return err
+	}
+	transforms.Finalize(s, transforms.GenerateShardsFrom(s, model, cfg), cfg)
 	return nil
 }
 
@@ -138,14 +147,11 @@ func outputConfig(ctx context.Context, out Output) (transforms.OutputConfig, err
 	if out.Rows < 0 {
 		return zero, fmt.Errorf("--rows must be 0 or more, not %d", out.Rows)
 	}
-	switch out.Format {
-	case tableio.FormatCSV:
-		if out.Compression != "" && out.Compression != "none" {
-			return zero, fmt.Errorf("--compression %s is not supported for csv yet (use none, or --format parquet)", out.Compression)
-		}
-	case tableio.FormatParquet:
-	default:
+	if out.Format != tableio.FormatCSV && out.Format != tableio.FormatParquet {
 		return zero, fmt.Errorf("unknown --format %q (want csv or parquet)", out.Format)
+	}
+	if err := tableio.CheckCompression(out.Format, out.Compression); err != nil {
+		return zero, fmt.Errorf("--compression: %w", err)
 	}
 	roots := max(1, out.Roots)
 	shards := out.Shards

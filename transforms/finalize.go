@@ -12,6 +12,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+	"github.com/vgmsynth/vgmsynth/transforms/tableio"
 )
 
 func init() {
@@ -171,8 +172,8 @@ func ExistingOutput(ctx context.Context, prefix string) ([]string, error) {
 	}
 	defer fs.Close()
 	var out []string
-	for _, pat := range []string{prefix + "-?????-of-?????.csv", prefix + "-?????-of-?????.parquet", ManifestName(prefix)} {
-		got, err := fs.List(ctx, pat)
+	for _, pat := range []string{prefix + "-?????-of-?????.csv*", prefix + "-?????-of-?????.parquet", ManifestName(prefix)} {
+		got, err := tableio.List(ctx, fs, pat) // Beam's gcs List misses '?' patterns
 		if err != nil {
 			return nil, fmt.Errorf("list %s: %w", pat, err)
 		}

@@ -18,6 +18,7 @@ import (
 func init() {
 	register.DoFn3x1[context.Context, []byte, func(ShardSpec), error](&planShardsFn{})
 	register.DoFn4x1[context.Context, ShardSpec, []byte, func(ShardResult), error](&writeShardFn{})
+	register.DoFn3x1[context.Context, ShardSpec, func(ShardResult), error](&writeShardEmbeddedFn{})
 	register.Emitter1[ShardSpec]()
 	register.Emitter1[ShardResult]()
 }
@@ -57,9 +58,13 @@ type ShardResult struct {
 }
 
 // ShardName is the final name of shard i of n.
-func ShardName(prefix string, i, n int, format string) string {
-	return fmt.Sprintf("%s-%05d-of-%05d%s", prefix, i, n, tableio.Extension(format))
+func ShardName(prefix string, i, n int, format, compression string) string {
+	return fmt.Sprintf("%s-%05d-of-%05d%s", prefix, i, n, tableio.ShardExtension(format, compression))
 }
+
+// Progress, when set, is told of every block of rows written by this
+// process's workers (local runners only): the command line shows it.
+var Progress tableio.Progress
 
 // TempDir is where a run's temporary shards live until finalisation.
 func TempDir(prefix, runID string) string {
@@ -71,10 +76,24 @@ func TempDir(prefix, runID string) string {
 // under temporary names, where they are generated: rows never travel as
 // Beam elements. It returns the PCollection of ShardResults for Finalize.
 //
+// When the model is known as the pipeline is built, GenerateShardsFrom
+// embeds it in the workers instead: prism re-examines a stage with a side
+// input in a busy loop while its bundles run, which costs a core.
+//
 // Shards are dealt to cfg.Roots independent Impulse roots, which local
 // runners execute concurrently; with one root the shard list is reshuffled
 // so that a distributed runner spreads it over its workers.
 func GenerateShards(s beam.Scope, model beam.PCollection, cfg OutputConfig) beam.PCollection {
+	return generateShards(s, model, nil, cfg)
+}
+
+// GenerateShardsFrom is GenerateShards with the model file's bytes given
+// directly.
+func GenerateShardsFrom(s beam.Scope, model []byte, cfg OutputConfig) beam.PCollection {
+	return generateShards(s, beam.PCollection{}, model, cfg)
+}
+
+func generateShards(s beam.Scope, model beam.PCollection, modelBytes []byte, cfg OutputConfig) beam.PCollection {
 	s = s.Scope("GenerateShards")
 	var results []beam.PCollection
 	roots := max(1, min(cfg.Roots, cfg.Shards))
@@ -83,7 +102,11 @@ func GenerateShards(s beam.Scope, model beam.PCollection, cfg OutputConfig) beam
 		if roots == 1 {
 			specs = beam.Reshuffle(s, specs)
 		}
-		results = append(results, beam.ParDo(s, &writeShardFn{Out: cfg}, specs, beam.SideInput{Input: model}))
+		if model.IsValid() {
+			results = append(results, beam.ParDo(s, &writeShardFn{Out: cfg}, specs, beam.SideInput{Input: model}))
+		} else {
+			results = append(results, beam.ParDo(s, &writeShardEmbeddedFn{Out: cfg, Model: modelBytes}, specs))
+		}
 	}
 	if len(results) == 1 {
 		return results[0]
@@ -116,36 +139,59 @@ func (fn *planShardsFn) ProcessElement(_ context.Context, _ []byte, emit func(Sh
 	return nil
 }
 
-// writeShardFn generates one shard and writes it to its temporary name.
+// writeShardFn generates one shard and writes it to its temporary name; the
+// model comes as a side input.
 type writeShardFn struct {
 	Out OutputConfig
 
+	w shardWriter
+}
+
+func (fn *writeShardFn) ProcessElement(ctx context.Context, sp ShardSpec, model []byte, emit func(ShardResult)) error {
+	return fn.w.write(ctx, fn.Out, model, sp, emit)
+}
+
+// writeShardEmbeddedFn is writeShardFn with the model in the DoFn.
+type writeShardEmbeddedFn struct {
+	Out   OutputConfig
+	Model []byte
+
+	w shardWriter
+}
+
+func (fn *writeShardEmbeddedFn) ProcessElement(ctx context.Context, sp ShardSpec, emit func(ShardResult)) error {
+	return fn.w.write(ctx, fn.Out, fn.Model, sp, emit)
+}
+
+// shardWriter writes shards, preparing the generator once per DoFn
+// instance.
+type shardWriter struct {
 	once sync.Once
 	gen  *table.Generator
 	err  error
 }
 
-func (fn *writeShardFn) generator(model []byte) (*table.Generator, error) {
-	fn.once.Do(func() {
+func (w *shardWriter) generator(model []byte) (*table.Generator, error) {
+	w.once.Do(func() {
 		m, err := table.DecodeModel(model)
 		if err != nil {
-			fn.err = err
+			w.err = err
 			return
 		}
-		fn.gen, fn.err = table.NewGenerator(m)
+		w.gen, w.err = table.NewGenerator(m)
 	})
-	return fn.gen, fn.err
+	return w.gen, w.err
 }
 
-func (fn *writeShardFn) ProcessElement(ctx context.Context, sp ShardSpec, model []byte, emit func(ShardResult)) error {
-	g, err := fn.generator(model)
+func (w *shardWriter) write(ctx context.Context, out OutputConfig, model []byte, sp ShardSpec, emit func(ShardResult)) error {
+	g, err := w.generator(model)
 	if err != nil {
 		return err
 	}
 	res := ShardResult{
 		Index: sp.Index, Total: sp.Total,
-		Temp:  TempDir(fn.Out.Prefix, fn.Out.RunID) + "/" + shardBase(fn.Out.Prefix, sp, fn.Out.Format),
-		Final: ShardName(fn.Out.Prefix, sp.Index, sp.Total, fn.Out.Format),
+		Temp:  TempDir(out.Prefix, out.RunID) + "/" + shardBase(out.Prefix, sp, out.Format, out.Compression),
+		Final: ShardName(out.Prefix, sp.Index, sp.Total, out.Format, out.Compression),
 		Rows:  sp.End - sp.Start,
 	}
 	fs, err := filesystem.New(ctx, res.Temp)
@@ -159,7 +205,7 @@ func (fn *writeShardFn) ProcessElement(ctx context.Context, sp ShardSpec, model 
 	}
 	cw := &countingWriter{w: f, crc: crc32.New(crc32.MakeTable(crc32.Castagnoli))}
 	bw := bufio.NewWriterSize(cw, 4<<20)
-	if err := writeRows(bw, g, sp, fn.Out); err != nil {
+	if err := tableio.WriteShard(bw, g, out.Seed, sp.Start, sp.End, out.Format, out.Compression, Progress); err != nil {
 		f.Close()
 		return fmt.Errorf("write %s: %w", res.Temp, err)
 	}
@@ -177,58 +223,14 @@ func (fn *writeShardFn) ProcessElement(ctx context.Context, sp ShardSpec, model 
 	return nil
 }
 
-func shardBase(prefix string, sp ShardSpec, format string) string {
-	name := ShardName(prefix, sp.Index, sp.Total, format)
+func shardBase(prefix string, sp ShardSpec, format, compression string) string {
+	name := ShardName(prefix, sp.Index, sp.Total, format, compression)
 	for i := len(name) - 1; i >= 0; i-- {
 		if name[i] == '/' {
 			return name[i+1:]
 		}
 	}
 	return name
-}
-
-// writeRows generates the shard's rows block by block and encodes them.
-func writeRows(w io.Writer, g *table.Generator, sp ShardSpec, out OutputConfig) error {
-	b := g.NewBlock()
-	var pw *tableio.ParquetWriter
-	var enc *tableio.CSVEncoder
-	var buf []byte
-	if out.Format == tableio.FormatParquet {
-		var err error
-		if pw, err = tableio.NewParquetWriter(w, g, out.Compression); err != nil {
-			return err
-		}
-	} else {
-		enc = tableio.NewCSVEncoder(g)
-		buf = enc.AppendHeader(buf)
-	}
-	for start := sp.Start; start < sp.End; {
-		block := start / table.BlockSize
-		blockStart := block * table.BlockSize
-		n := int(min(table.BlockSize, sp.End-blockStart))
-		g.Fill(b, out.Seed, block, n)
-		from := int(start - blockStart)
-		if pw != nil {
-			if err := pw.WriteRows(b, from, n); err != nil {
-				return err
-			}
-		} else {
-			buf = enc.AppendRows(buf, b, from, n)
-			if _, err := w.Write(buf); err != nil {
-				return err
-			}
-			buf = buf[:0]
-		}
-		start = blockStart + int64(n)
-	}
-	if pw != nil {
-		return pw.Close()
-	}
-	if len(buf) > 0 {
-		_, err := w.Write(buf)
-		return err
-	}
-	return nil
 }
 
 // countingWriter counts and checksums what passes through it.

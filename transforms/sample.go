@@ -104,6 +104,10 @@ func (fn *listSplitsFn) ProcessElement(_ context.Context, _ []byte, emit func(ta
 	return nil
 }
 
+// ReadProgress, when set, is told of every 65,536 rows read by this
+// process's workers (local runners only).
+var ReadProgress func(rows int64)
+
 // summariseFn reads splits into one partial summary per bundle, emitted when
 // the bundle finishes: a worker ships one sample however many splits it
 // read, which keeps the data crossing the combine small.
@@ -127,6 +131,9 @@ func (fn *summariseFn) ProcessElement(ctx context.Context, sp tableio.Split, _ f
 	var n int64
 	err := tableio.Read(ctx, sp, fn.Header, func(offset, line int64, fields []string) error {
 		n++
+		if n%65536 == 0 && ReadProgress != nil {
+			ReadProgress(65536)
+		}
 		return fn.sum.Add(sp.Path, offset, line, fields)
 	})
 	fn.rows.Inc(ctx, n)

@@ -193,7 +193,7 @@ var commands = map[string]command{
 					return err
 				}
 				transforms.WriteModel(s, m, *model)
-				if err := execute(ctx, p, common); err != nil {
+				if err := execute(ctx, p, common, "read", 0); err != nil {
 					return err
 				}
 				common.logf("wrote model %s\n", *model)
@@ -221,10 +221,10 @@ var commands = map[string]command{
 					return err
 				}
 				p, s := beam.NewPipelineWithRoot()
-				if err := pipeline.BuildGenerate(ctx, s, beam.Create(s, data), o); err != nil {
+				if err := pipeline.BuildGenerateFrom(ctx, s, data, o); err != nil {
 					return err
 				}
-				if err := execute(ctx, p, common); err != nil {
+				if err := execute(ctx, p, common, "wrote", o.Rows); err != nil {
 					return err
 				}
 				common.logf("wrote %d rows to %s (manifest %s)\n", o.Rows, o.Prefix, transforms.ManifestName(o.Prefix))
@@ -260,7 +260,7 @@ var commands = map[string]command{
 				if err := pipeline.BuildGenerate(ctx, s, m, o); err != nil {
 					return err
 				}
-				if err := execute(ctx, p, common); err != nil {
+				if err := execute(ctx, p, common, "processed", 0); err != nil {
 					return err
 				}
 				common.logf("wrote %d rows to %s (manifest %s)\n", o.Rows, o.Prefix, transforms.ManifestName(o.Prefix))
@@ -364,7 +364,7 @@ func outputFlags(fs *flag.FlagSet) func(*flag.FlagSet, *common) (pipeline.Output
 	rows := fs.String("rows", "", "number of rows to generate")
 	shards := fs.Int("shards", 0, "number of output files (default: chosen from --rows and the cores)")
 	format := fs.String("format", "csv", "output format: csv or parquet")
-	compression := fs.String("compression", "", "parquet compression: none, snappy (default), zstd or gzip")
+	compression := fs.String("compression", "", "csv: none (default), zstd or gzip, per block inside the workers; parquet: snappy (default), none, zstd or gzip")
 	overwrite := fs.Bool("overwrite", false, "replace an existing output under the same prefix")
 	return func(fs *flag.FlagSet, c *common) (pipeline.Output, error) {
 		var o pipeline.Output
@@ -424,8 +424,12 @@ func parseCount(s string) (int64, error) {
 	return v * mult, nil
 }
 
-// execute runs the pipeline on the selected runner.
-func execute(ctx context.Context, p *beam.Pipeline, c *common) error {
+// execute runs the pipeline on the selected runner, printing progress
+// unless --quiet; total is the number of rows expected, or 0.
+func execute(ctx context.Context, p *beam.Pipeline, c *common, verb string, total int64) error {
 	runners.Init(*c.verbose)
+	if !*c.quiet {
+		defer startProgress(ctx, os.Stderr, verb, total)()
+	}
 	return runners.Run(ctx, p)
 }

@@ -17,11 +17,20 @@ import (
 )
 
 // openParquet opens a Parquet file for random access: local files directly,
-// remote ones by reading them into memory.
+// gs:// objects by ranged reads (the footer, then only the column chunks
+// read), other remote files by reading them into memory.
 func openParquet(ctx context.Context, p string) (*parquet.File, io.Closer, error) {
 	var ra io.ReaderAt
 	var size int64
 	var closer io.Closer = io.NopCloser(nil)
+	opts := []parquet.FileOption{parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true)}
+	var g *gcsObject
+	if isGCS(p) {
+		var err error
+		if g, err = openGCS(ctx, p); err != nil && !errors.Is(err, errTranscoded) {
+			return nil, nil, err
+		}
+	}
 	if isLocal(p) {
 		f, err := os.Open(strings.TrimPrefix(p, "file://"))
 		if err != nil {
@@ -33,6 +42,11 @@ func openParquet(ctx context.Context, p string) (*parquet.File, io.Closer, error
 			return nil, nil, fmt.Errorf("read %s: %w", p, err)
 		}
 		ra, size, closer = f, st.Size(), f
+	} else if g != nil {
+		// Each column chunk is read through a buffer of this size, one
+		// ranged request per refill, instead of parquet-go's 4 KiB default.
+		ra, size, closer = g, g.Size(), g
+		opts = append(opts, parquet.ReadBufferSize(256<<10), parquet.OptimisticRead(true))
 	} else {
 		data, err := readAllBytes(ctx, p)
 		if err != nil {
@@ -40,7 +54,7 @@ func openParquet(ctx context.Context, p string) (*parquet.File, io.Closer, error
 		}
 		ra, size = bytes.NewReader(data), int64(len(data))
 	}
-	pf, err := parquet.OpenFile(ra, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	pf, err := parquet.OpenFile(ra, size, opts...)
 	if err != nil {
 		closer.Close()
 		return nil, nil, fmt.Errorf("%s: not a readable Parquet file: %w", p, err)

@@ -52,7 +52,7 @@ func Files(ctx context.Context, glob string) ([]string, error) {
 		return nil, fmt.Errorf("input %s: %w", glob, err)
 	}
 	defer fs.Close()
-	files, err := fs.List(ctx, glob)
+	files, err := List(ctx, fs, glob)
 	if err != nil {
 		return nil, fmt.Errorf("input %s: %w", glob, err)
 	}
@@ -172,6 +172,20 @@ func openRead(ctx context.Context, p string, start int64) (io.ReadCloser, error)
 			return nil, fmt.Errorf("read %s: %w", p, err)
 		}
 		return f, nil
+	}
+	if isGCS(p) {
+		g, err := openGCS(ctx, p)
+		if err == nil {
+			rc, err := g.readFrom(start) // a ranged read: no bytes before start are fetched
+			if err != nil {
+				g.Close()
+			}
+			return rc, err
+		}
+		if !errors.Is(err, errTranscoded) {
+			return nil, err
+		}
+		// A gzip-encoded object is served decompressed: read it as a stream.
 	}
 	fs, err := filesystem.New(ctx, p)
 	if err != nil {

@@ -55,10 +55,24 @@ type genColumn struct {
 // value rounds and clips a drawn number to the column's resolution and
 // observed range.
 func (c *genColumn) value(x float64) float64 {
-	if c.round != 0 {
-		x = math.Round(x*c.round) / c.round
+	if c.round == 1 {
+		x = round(x)
+	} else if c.round != 0 {
+		x = round(x*c.round) / c.round
 	}
 	return min(max(x, c.lo), c.hi)
+}
+
+// round is math.Round, through integer conversion where the value fits:
+// several times faster on the generation path.
+func round(x float64) float64 {
+	switch {
+	case x >= 0 && x < 1<<52:
+		return float64(int64(x + 0.5))
+	case x < 0 && x > -(1<<52):
+		return -float64(int64(-x + 0.5))
+	}
+	return math.Round(x)
 }
 
 // NewGenerator prepares a validated model for generation.

@@ -1,6 +1,7 @@
 package table
 
 import (
+	"math"
 	"testing"
 )
 
@@ -122,5 +123,13 @@ func TestIDsAvoidRealRange(t *testing.T) {
 			t.Fatalf("id %q does not fit template %q", id, f.Template)
 		}
 		seen[id] = true
+	}
+}
+
+func TestRound(t *testing.T) {
+	for _, x := range []float64{0, 0.5, 1.49999, 2.5, -0.5, -2.5, -3.7, 1e15 + 0.5, -1e16, 4.4999999999} {
+		if got, want := round(x), math.Round(x); got != want {
+			t.Errorf("round(%v) = %v, want %v", x, got, want)
+		}
 	}
 }

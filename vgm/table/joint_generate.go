@@ -68,6 +68,28 @@ func newJointGen(m *Model) (*jointGen, error) {
 	return j, nil
 }
 
+// phiGrid tabulates the standard normal CDF on [-phiRange, phiRange].
+const (
+	phiRange = 8.0
+	phiSteps = 8192
+)
+
+var phiGrid = func() []float64 {
+	g := make([]float64, phiSteps+1)
+	for i := range g {
+		z := -phiRange + 2*phiRange*float64(i)/phiSteps
+		g[i] = 0.5 * math.Erfc(-z/math.Sqrt2)
+	}
+	return g
+}()
+
+// phi is Φ(z), interpolated on phiGrid (error below 1e-6).
+func phi(z float64) float64 {
+	h := (min(max(z, -phiRange), phiRange) + phiRange) * (phiSteps / (2 * phiRange))
+	i := min(int(h), phiSteps-1)
+	return phiGrid[i] + (h-float64(i))*(phiGrid[i+1]-phiGrid[i])
+}
+
 // fillJoint generates a block row by row from one random stream: correlated
 // normals through the copula to numeric values, then the network's nodes.
 func (g *Generator) fillJoint(b *Block, seed uint64, block int64, n int) {
@@ -87,7 +109,7 @@ func (g *Generator) fillJoint(b *Block, seed uint64, block int64, n int) {
 			for q, l := range row {
 				z += l * e[q]
 			}
-			u := 0.5 * math.Erfc(-z/math.Sqrt2)
+			u := phi(z)
 			bins[a] = binOf(u, j.bins)
 			col := j.copCols[a]
 			c := &g.cols[col]

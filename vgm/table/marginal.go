@@ -115,7 +115,7 @@ func findAtoms(x []float64) ([]Atom, []float64) {
 type marginal struct {
 	tails *Tails
 	mix   *vgm.Mixture
-	qt    *vgm.QuantileTable
+	grid  []float64 // the mixture's quantiles at i/gridSize, i = 0..gridSize
 	atoms []Atom
 	w     float64   // W
 	lo    []float64 // lo[i] = F(a_i⁻): where atom i starts in probability
@@ -123,7 +123,12 @@ type marginal struct {
 }
 
 func newMarginal(mix *vgm.Mixture, atoms []Atom, tails *Tails) *marginal {
-	m := &marginal{mix: mix, qt: mix.NewQuantileTable(1024), atoms: atoms, tails: tails}
+	m := &marginal{mix: mix, atoms: atoms, tails: tails}
+	qt := mix.NewQuantileTable(1024)
+	m.grid = make([]float64, gridSize+1)
+	for i := range m.grid {
+		m.grid[i] = qt.Quantile(float64(i) / gridSize)
+	}
 	acc := 0.0
 	for _, a := range atoms {
 		m.w += a.Frequency
@@ -150,14 +155,25 @@ func (m *marginal) quantile(u float64) float64 {
 	return m.body(u)
 }
 
+// gridSize is the number of intervals of a marginal's uniform quantile
+// grid: linear interpolation on it costs a few nanoseconds.
+const gridSize = 8192
+
+// mixQuantile interpolates the mixture's quantile function at p.
+func (m *marginal) mixQuantile(p float64) float64 {
+	h := min(max(p, 0), 1) * gridSize
+	i := min(int(h), gridSize-1)
+	return m.grid[i] + (h-float64(i))*(m.grid[i+1]-m.grid[i])
+}
+
 func (m *marginal) body(u float64) float64 {
 	if len(m.atoms) == 0 {
-		return m.qt.Quantile(u)
+		return m.mixQuantile(u)
 	}
 	prev := 0.0
 	for i, a := range m.atoms {
 		if u < m.lo[i] {
-			return m.qt.Quantile((u - prev) / (1 - m.w))
+			return m.mixQuantile((u - prev) / (1 - m.w))
 		}
 		if u < m.lo[i]+a.Frequency {
 			return a.Value
@@ -167,7 +183,7 @@ func (m *marginal) body(u float64) float64 {
 	if m.w >= 1 {
 		return m.atoms[len(m.atoms)-1].Value
 	}
-	return m.qt.Quantile((u - prev) / (1 - m.w))
+	return m.mixQuantile((u - prev) / (1 - m.w))
 }
 
 // probability maps a value to u = F(x); an atom maps to a point of its
