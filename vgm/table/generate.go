@@ -19,6 +19,9 @@ type Block struct {
 	Start int64
 	N     int
 	Cols  []ColumnValues
+
+	normals []float64 // scratch of the joint model
+	bins    []uint8
 }
 
 // ColumnValues holds one column of a block. Which slice is used depends on
@@ -50,6 +53,7 @@ type genColumn struct {
 	round   float64 // Integer and Datetime values are rounded to a multiple of 1/round
 	slots   []idSlot
 	idSpace uint64
+	days    *dayCache // Datetime columns with a day-first layout
 }
 
 // value rounds and clips a drawn number to the column's resolution and
@@ -60,7 +64,7 @@ func (c *genColumn) value(x float64) float64 {
 	} else if c.round != 0 {
 		x = round(x*c.round) / c.round
 	}
-	return min(max(x, c.lo), c.hi)
+	return clamp(x, c.lo, c.hi)
 }
 
 // round is math.Round, through integer conversion where the value fits:
@@ -94,6 +98,10 @@ func NewGenerator(m *Model) (*Generator, error) {
 				gc.round = 1
 			case Datetime:
 				gc.round = math.Pow10(c.Format.Decimals)
+				if c.Format.Decimals == 0 {
+					off := float64(c.Format.ZoneOffset)
+					gc.days = newDayCache(c.Format.Layout, gc.lo+off, gc.hi+off)
+				}
 			}
 		case c.Kind == ID:
 			gc.slots, _ = parseTemplate(c.Format.Template)
@@ -183,6 +191,11 @@ func (g *Generator) AppendText(dst []byte, b *Block, col, row int) []byte {
 	case Integer:
 		return appendInt(dst, int64(cv.Num[row]))
 	case Datetime:
+		if c.days != nil {
+			if out := c.days.append(dst, int64(cv.Num[row])+int64(c.Format.ZoneOffset)); out != nil {
+				return out
+			}
+		}
 		return appendTime(dst, cv.Num[row], c.Format)
 	case ID:
 		return g.AppendID(dst, col, b.Start+int64(row))

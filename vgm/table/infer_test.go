@@ -133,3 +133,22 @@ func TestRound(t *testing.T) {
 		}
 	}
 }
+
+func TestDayCacheMatchesTimeFormat(t *testing.T) {
+	for _, layout := range []string{"2006-01-02", "2006-01-02 15:04:05", "2006/01/02T15:04", "01/02/2006 15:04:05"} {
+		lo, hi := 978307200.0, 1e9+86400*400
+		c := newDayCache(layout, lo, hi)
+		if c == nil {
+			t.Fatalf("%q: no cache", layout)
+		}
+		for sec := lo; sec <= hi; sec += 86400*3 + 3671 {
+			want := string(appendTimeSlow(nil, sec, Format{Layout: layout}))
+			if got := string(c.append(nil, int64(sec))); got != want {
+				t.Fatalf("%q at %v: %q, want %q", layout, sec, got, want)
+			}
+		}
+	}
+	if newDayCache("Jan 02 2006", 0, 1e6) != nil || newDayCache("15:04 2006-01-02", 0, 1e6) != nil {
+		t.Fatal("cache for a layout it cannot serve")
+	}
+}

@@ -71,7 +71,7 @@ func newJointGen(m *Model) (*jointGen, error) {
 // phiGrid tabulates the standard normal CDF on [-phiRange, phiRange].
 const (
 	phiRange = 8.0
-	phiSteps = 8192
+	phiSteps = 4096
 )
 
 var phiGrid = func() []float64 {
@@ -85,43 +85,62 @@ var phiGrid = func() []float64 {
 
 // phi is Φ(z), interpolated on phiGrid (error below 1e-6).
 func phi(z float64) float64 {
-	h := (min(max(z, -phiRange), phiRange) + phiRange) * (phiSteps / (2 * phiRange))
+	z = clamp(z, -phiRange, phiRange)
+	h := (z + phiRange) * (phiSteps / (2 * phiRange))
 	i := min(int(h), phiSteps-1)
 	return phiGrid[i] + (h-float64(i))*(phiGrid[i+1]-phiGrid[i])
 }
 
-// fillJoint generates a block row by row from one random stream: correlated
-// normals through the copula to numeric values, then the network's nodes.
+// fillJoint generates a block from two random streams: normals for the
+// copula, then the network's draws. Each stream is consumed row by row, so
+// a shorter block is a prefix of the full one.
 func (g *Generator) fillJoint(b *Block, seed uint64, block int64, n int) {
 	j := g.joint
-	r := rng.New(seed, stream(block, 0xffff))
 	p := len(j.chol)
-	e := make([]float64, p)
-	bins := make([]int, p)
-	states := make([]int, len(j.nodes))
-	for i := 0; i < n; i++ {
-		for a := range e {
-			e[a] = r.NormFloat64()
-		}
-		for a := 0; a < p; a++ {
+	if cap(b.normals) < n*p {
+		b.normals = make([]float64, BlockSize*p)
+		b.bins = make([]uint8, BlockSize*p)
+	}
+	e, bins := b.normals[:n*p], b.bins[:n*p]
+	r := rng.New(seed, stream(block, 0xfffe))
+	for i := range e {
+		e[i] = r.NormFloat64()
+	}
+	// Numeric columns, one at a time: correlate, map to probability, then
+	// to a value.
+	for a := 0; a < p; a++ {
+		row := j.chol[a][:a+1]
+		c := &g.cols[j.copCols[a]]
+		cv := &b.Cols[j.copCols[a]]
+		num, null := cv.Num[:n], cv.Null[:n]
+		nb := float64(j.bins)
+		last := uint8(j.bins - 1)
+		for i := range num {
+			ei := e[i*p : i*p+a+1]
 			z := 0.0
-			row := j.chol[a][:a+1]
 			for q, l := range row {
-				z += l * e[q]
+				z += l * ei[q]
 			}
 			u := phi(z)
-			bins[a] = binOf(u, j.bins)
-			col := j.copCols[a]
-			c := &g.cols[col]
-			cv := &b.Cols[col]
-			cv.Null[i] = false
-			cv.Num[i] = c.value(c.marg.quantile(u))
+			bin := uint8(u * nb)
+			if bin > last {
+				bin = last
+			}
+			bins[i*p+a] = bin
+			num[i] = c.value(c.marg.quantile(u))
+			null[i] = false
 		}
+	}
+	// The network, row by row.
+	r = rng.New(seed, stream(block, 0xffff))
+	states := make([]int, len(j.nodes))
+	for i := 0; i < n; i++ {
+		bi := bins[i*p : i*p+p]
 		for k := range j.nodes {
 			nd := &j.nodes[k]
 			cfg := 0
 			for _, a := range nd.binPar {
-				cfg = cfg*j.bins + bins[a]
+				cfg = cfg*j.bins + int(bi[a])
 			}
 			for q, par := range nd.nodePar {
 				cfg = cfg*nd.radix[q] + states[par]

@@ -58,7 +58,7 @@ func sampleQuantile(sorted []float64, u float64) float64 {
 
 // at interpolates a tail table at fraction f in [0, 1].
 func tailAt(knots []float64, f float64) float64 {
-	h := min(max(f, 0), 1) * float64(len(knots)-1)
+	h := clamp(f, 0, 1) * float64(len(knots)-1)
 	i := min(int(h), len(knots)-2)
 	return knots[i] + (h-float64(i))*(knots[i+1]-knots[i])
 }
@@ -155,13 +155,25 @@ func (m *marginal) quantile(u float64) float64 {
 	return m.body(u)
 }
 
+// clamp limits x to [lo, hi] with plain comparisons, which cost several
+// times less than the min and max built-ins on floats.
+func clamp(x, lo, hi float64) float64 {
+	if x < lo {
+		return lo
+	}
+	if x > hi {
+		return hi
+	}
+	return x
+}
+
 // gridSize is the number of intervals of a marginal's uniform quantile
 // grid: linear interpolation on it costs a few nanoseconds.
-const gridSize = 8192
+const gridSize = 4096
 
 // mixQuantile interpolates the mixture's quantile function at p.
 func (m *marginal) mixQuantile(p float64) float64 {
-	h := min(max(p, 0), 1) * gridSize
+	h := clamp(p, 0, 1) * gridSize
 	i := min(int(h), gridSize-1)
 	return m.grid[i] + (h-float64(i))*(m.grid[i+1]-m.grid[i])
 }

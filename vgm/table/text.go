@@ -124,6 +124,77 @@ outer:
 	return plan
 }
 
+// dayCache holds the rendered date part of a datetime layout for every day
+// of a column's range, so that formatting a value costs a copy and the time
+// of day.
+type dayCache struct {
+	first int64    // day number of texts[0]
+	texts [][]byte // date part per day
+	rest  timePlan // the time part
+}
+
+// maxCachedDays bounds a day cache (about 55 years).
+const maxCachedDays = 20000
+
+// newDayCache prepares a cache for seconds in [lo, hi] (already shifted to
+// the column's zone), or returns nil where the layout does not put the whole
+// date before the time of day.
+func newDayCache(layout string, lo, hi float64) *dayCache {
+	plan := fastLayout(layout)
+	if plan == nil || hi < lo {
+		return nil
+	}
+	split := len(plan)
+	for i, part := range plan {
+		if part.field == 'h' || part.field == 'm' || part.field == 's' {
+			split = i
+			break
+		}
+	}
+	for _, part := range plan[split:] {
+		if part.field == 'Y' || part.field == 'M' || part.field == 'D' {
+			return nil
+		}
+	}
+	first, last := int64(math.Floor(lo/86400)), int64(math.Floor(hi/86400))
+	if last-first >= maxCachedDays {
+		return nil
+	}
+	c := &dayCache{first: first, rest: plan[split:]}
+	for d := first; d <= last; d++ {
+		c.texts = append(c.texts, plan[:split].append(nil, d*86400))
+	}
+	return c
+}
+
+// append writes sec, which must lie in the cache's range.
+func (c *dayCache) append(dst []byte, sec int64) []byte {
+	days := sec / 86400
+	rem := sec - days*86400
+	if rem < 0 {
+		rem += 86400
+		days--
+	}
+	i := days - c.first
+	if i < 0 || i >= int64(len(c.texts)) {
+		return nil
+	}
+	dst = append(dst, c.texts[i]...)
+	for _, part := range c.rest {
+		switch part.field {
+		case 0:
+			dst = append(dst, part.literal...)
+		case 'h':
+			dst = append2(dst, rem/3600)
+		case 'm':
+			dst = append2(dst, rem/60%60)
+		case 's':
+			dst = append2(dst, rem%60)
+		}
+	}
+	return dst
+}
+
 func (p timePlan) append(dst []byte, sec int64) []byte {
 	days := sec / 86400
 	rem := sec - days*86400
