@@ -1,7 +1,6 @@
 package transforms
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"hash/crc32"
@@ -204,12 +203,7 @@ func (w *shardWriter) write(ctx context.Context, out OutputConfig, model []byte,
 		return fmt.Errorf("write %s: %w", res.Temp, err)
 	}
 	cw := &countingWriter{w: f, crc: crc32.New(crc32.MakeTable(crc32.Castagnoli))}
-	bw := bufio.NewWriterSize(cw, 4<<20)
-	if err := tableio.WriteShard(bw, g, out.Seed, sp.Start, sp.End, out.Format, out.Compression, Progress); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", res.Temp, err)
-	}
-	if err := bw.Flush(); err != nil {
+	if err := tableio.WriteShard(cw, g, out.Seed, sp.Start, sp.End, out.Format, out.Compression, Progress); err != nil {
 		f.Close()
 		return fmt.Errorf("write %s: %w", res.Temp, err)
 	}

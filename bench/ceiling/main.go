@@ -6,7 +6,6 @@
 package main
 
 import (
-	"bufio"
 	"flag"
 	"fmt"
 	"os"
@@ -81,12 +80,7 @@ func writeFile(name string, g *table.Generator, seed uint64, lo, hi int64, forma
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(f, 4<<20)
-	if err := tableio.WriteShard(bw, g, seed, lo, hi, format, compression, nil); err != nil {
-		f.Close()
-		return err
-	}
-	if err := bw.Flush(); err != nil {
+	if err := tableio.WriteShard(f, g, seed, lo, hi, format, compression, nil); err != nil {
 		f.Close()
 		return err
 	}

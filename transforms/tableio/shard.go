@@ -1,6 +1,7 @@
 package tableio
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -57,6 +58,9 @@ type Progress func(rows int64)
 // file. Rows depend only on the model, the seed and their index, so any
 // split of the output into shards gives the same rows.
 //
+// CSV text reaches w in chunks of a block each (hundreds of kilobytes), so
+// w needs no buffering of its own.
+//
 // Blocks are generated (and, for CSV, encoded and compressed) by one
 // goroutine per core and written in order by the caller's goroutine, so a
 // single shard keeps every core busy whatever the runner's scheduling.
@@ -65,9 +69,12 @@ func WriteShard(w io.Writer, g *table.Generator, seed uint64, start, end int64, 
 		return err
 	}
 	var pw *ParquetWriter
+	var pbuf *bufio.Writer
 	if format == FormatParquet {
+		// parquet-go writes page by page: gather them into large writes.
+		pbuf = bufio.NewWriterSize(w, 4<<20)
 		var err error
-		if pw, err = NewParquetWriter(w, g, compression); err != nil {
+		if pw, err = NewParquetWriter(pbuf, g, compression); err != nil {
 			return err
 		}
 	} else {
@@ -165,7 +172,10 @@ func WriteShard(w io.Writer, g *table.Generator, seed uint64, start, end int64, 
 		return firstErr
 	}
 	if pw != nil {
-		return pw.Close()
+		if err := pw.Close(); err != nil {
+			return err
+		}
+		return pbuf.Flush()
 	}
 	return nil
 }
