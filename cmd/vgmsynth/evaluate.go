@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	"github.com/vgmsynth/vgmsynth/pipeline"
+)
+
+// evaluateStdout is where the evaluate command prints its report; tests
+// replace it.
+var evaluateStdout io.Writer = os.Stdout
+
+func init() {
+	commands["evaluate"] = command{
+		synopsis: "--real GLOB --synthetic GLOB [flags]",
+		help: "Scores synthetic data against the real table it imitates with the\n" +
+			"SDMetrics Quality Report (Column Shapes, Column Pair Trends) and vgmsynth's\n" +
+			"privacy figures, and prints the report. Column kinds are inferred from the\n" +
+			"real table; both tables must have the same columns. Identifier columns\n" +
+			"(distinct values of one shape) are not scored, as in SDMetrics. It runs\n" +
+			"in this process, not on a Beam runner.",
+		flags: func(fs *flag.FlagSet) func(context.Context) error {
+			real := stringFlag(fs, "real", "", "real table: CSV (.csv, .csv.gz) or Parquet file(s), a path or glob, local or gs://")
+			synth := stringFlag(fs, "synthetic", "", "synthetic table: a path or glob, as --real")
+			ownFlags["json"] = true
+			asJSON := fs.Bool("json", false, "print the report as JSON instead of text")
+			report := stringFlag(fs, "report", "", "also write a self-contained HTML report with plots to this file (local or gs://)")
+			ownFlags["max-rows"] = true
+			maxRows := fs.Int("max-rows", pipeline.DefaultEvaluateMaxRows, "most rows of each table loaded into memory; larger tables are sampled uniformly")
+			common := commonFlags(fs)
+			return func(ctx context.Context) error {
+				if *real == "" {
+					return usageError{errors.New("--real is required")}
+				}
+				if *synth == "" {
+					return usageError{errors.New("--synthetic is required")}
+				}
+				if *maxRows <= 0 {
+					return usageError{fmt.Errorf("--max-rows must be positive, not %d", *maxRows)}
+				}
+				ev, err := pipeline.Evaluate(ctx, *real, *synth, pipeline.EvaluateOptions{MaxRows: *maxRows, Seed: *common.seed})
+				if err != nil {
+					return err
+				}
+				for _, side := range []struct {
+					name string
+					t    *pipeline.EvaluatedTable
+				}{{"real", &ev.Real}, {"synthetic", &ev.Synthetic}} {
+					if n := side.t.Table.Len(); int64(n) < side.t.TotalRows {
+						common.logf("%s table: loaded a uniform sample of %d of its %d rows\n", side.name, n, side.t.TotalRows)
+					}
+				}
+				if len(ev.Real.Skipped) > 0 {
+					common.logf("not scored: %s (identifier columns: distinct values of one shape, which vgmsynth never copies)\n",
+						strings.Join(ev.Real.Skipped, ", "))
+				}
+				if *asJSON {
+					out, err := json.MarshalIndent(ev.Report, "", "  ")
+					if err != nil {
+						return err
+					}
+					if _, err := fmt.Fprintf(evaluateStdout, "%s\n", out); err != nil {
+						return err
+					}
+				} else if err := ev.Report.WriteText(evaluateStdout); err != nil {
+					return err
+				}
+				if *report != "" {
+					if err := writeReportFile(ctx, *report, ev); err != nil {
+						return err
+					}
+					common.logf("wrote report %s\n", *report)
+				}
+				return nil
+			}
+		},
+	}
+}
+
+// writeReportFile writes the HTML report of ev to path.
+func writeReportFile(ctx context.Context, path string, ev *pipeline.Evaluation) error {
+	var buf bytes.Buffer
+	if err := pipeline.WriteHTMLReport(&buf, ev.Report, &ev.Real, &ev.Synthetic); err != nil {
+		return fmt.Errorf("report %s: %w", path, err)
+	}
+	fsys, err := filesystem.New(ctx, path)
+	if err != nil {
+		return fmt.Errorf("report %s: %w", path, err)
+	}
+	defer fsys.Close()
+	wc, err := fsys.OpenWrite(ctx, path)
+	if err != nil {
+		return fmt.Errorf("report %s: %w", path, err)
+	}
+	if _, err := wc.Write(buf.Bytes()); err != nil {
+		wc.Close()
+		return fmt.Errorf("report %s: %w", path, err)
+	}
+	if err := wc.Close(); err != nil {
+		return fmt.Errorf("report %s: %w", path, err)
+	}
+	return nil
+}

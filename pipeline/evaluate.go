@@ -1,0 +1,611 @@
+package pipeline
+
+import (
+	"cmp"
+	"container/heap"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	// LoadTable runs outside any pipeline: register local paths itself.
+	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/local"
+	"github.com/vgmsynth/vgmsynth/transforms/tableio"
+	"github.com/vgmsynth/vgmsynth/vgm/quality"
+	"github.com/vgmsynth/vgmsynth/vgm/table"
+)
+
+// DefaultEvaluateMaxRows is the default EvaluateOptions.MaxRows: the most
+// rows of each table loaded into memory for an evaluation.
+const DefaultEvaluateMaxRows = 1_000_000
+
+// EvaluateOptions tunes EvaluateFiles and EvaluateLoaded. The zero value is
+// ready to use.
+type EvaluateOptions struct {
+	// MaxRows caps the rows loaded from each table: a larger table is
+	// sampled down to MaxRows rows, uniformly and seeded (see LoadTable).
+	// The quality metrics subsample further (quality.DefaultMaxRows). 0
+	// means DefaultEvaluateMaxRows; a negative value loads every row.
+	MaxRows int
+	// Seed seeds the load samples and the quality score's own samples;
+	// equal seeds give equal reports.
+	Seed uint64
+	// ScoreIDs scores identifier columns (kind table.ID: distinct values of
+	// one shape, such as "ORD-00042") as categorical columns. By default
+	// they are left out, as SDMetrics leaves out columns of sdtype id:
+	// vgmsynth never copies a real identifier, so such a column would score
+	// 0, and every pair with it would count as a perfect real association
+	// that the synthetic data lacks.
+	ScoreIDs bool
+}
+
+// maxRows returns the load cap in force: 0 for no cap.
+func (o EvaluateOptions) maxRows() int {
+	switch {
+	case o.MaxRows == 0:
+		return DefaultEvaluateMaxRows
+	case o.MaxRows < 0:
+		return 0
+	}
+	return o.MaxRows
+}
+
+// Loaded is a table read into memory as text. Column returns one
+// column's values; the empty string is null.
+type Loaded struct {
+	// Glob is the pattern the table was read from.
+	Glob string
+	// Files are the files the glob matched, sorted.
+	Files []string
+	// Header names the columns.
+	Header []string
+	// TotalRows is the number of rows in the files; Len rows of them were
+	// kept, a uniform sample when TotalRows is larger.
+	TotalRows int64
+
+	// rows holds each kept row's fields packed into one string (see
+	// packFields), in file order: one allocation per row rather than a
+	// string header per value, so that a million rows of a wide table fit
+	// in memory.
+	rows []string
+	// source, offset and line say where each kept row came from:
+	// Files[source[i]], at offset[i] (a byte offset in a CSV file, a row
+	// index in a Parquet file), on line[i] (0 when unknown).
+	source []int32
+	offset []int64
+	line   []int64
+}
+
+// Len returns the number of rows kept in memory.
+func (l *Loaded) Len() int { return len(l.source) }
+
+// Column returns the values of column j (0 <= j < len(Header)), one per
+// kept row, in file order; "" is null. Each call decodes the column afresh.
+func (l *Loaded) Column(j int) []string {
+	out := make([]string, len(l.rows))
+	for i, text := range l.rows {
+		out[i] = packedField(text, j)
+	}
+	return out
+}
+
+// Sampled reports whether the table had more rows than were kept.
+func (l *Loaded) Sampled() bool { return l.TotalRows > int64(l.Len()) }
+
+// Where names the origin of kept row i for error messages: "file:line", or
+// the file and the row's byte offset or row index when the line is unknown.
+func (l *Loaded) Where(i int) string {
+	f := l.Files[l.source[i]]
+	switch {
+	case l.line[i] > 0:
+		return fmt.Sprintf("%s:%d", f, l.line[i])
+	case tableio.IsParquet(f):
+		return fmt.Sprintf("%s: row %d", f, l.offset[i]+1)
+	}
+	return fmt.Sprintf("%s: row at byte %d", f, l.offset[i])
+}
+
+// column returns the index of the named column, or -1.
+func (l *Loaded) column(name string) int { return slices.Index(l.Header, name) }
+
+// loadedRow is one row held while loading.
+type loadedRow struct {
+	priority uint64
+	source   int32
+	offset   int64
+	line     int64
+	// text holds the row's fields, each as its length (a uvarint) and its
+	// bytes: one allocation per row instead of one string header per field.
+	text string
+}
+
+// packFields encodes fields as loadedRow.text, reusing buf.
+func packFields(buf []byte, fields []string) ([]byte, string) {
+	buf = buf[:0]
+	for _, f := range fields {
+		buf = binary.AppendUvarint(buf, uint64(len(f)))
+		buf = append(buf, f...)
+	}
+	return buf, string(buf)
+}
+
+// packedField returns field j of text written by packFields, as a
+// substring of text.
+func packedField(text string, j int) string {
+	pos := 0
+	for k := 0; ; k++ {
+		var n uint64
+		for shift := 0; ; shift += 7 {
+			b := text[pos]
+			pos++
+			n |= uint64(b&0x7f) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		if k == j {
+			return text[pos : pos+int(n)]
+		}
+		pos += int(n)
+	}
+}
+
+// before orders rows by file and position.
+func (r *loadedRow) before(o *loadedRow) bool {
+	if r.source != o.source {
+		return r.source < o.source
+	}
+	return r.offset < o.offset
+}
+
+// rowHeap is a max-heap on priority (ties broken by position, so that the
+// sample never depends on the order rows arrive in): the root is the row to
+// evict first.
+type rowHeap []loadedRow
+
+func (h rowHeap) Len() int { return len(h) }
+func (h rowHeap) Less(i, j int) bool {
+	if h[i].priority != h[j].priority {
+		return h[i].priority > h[j].priority
+	}
+	return h[j].before(&h[i])
+}
+func (h rowHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *rowHeap) Push(x any)   { *h = append(*h, x.(loadedRow)) }
+func (h *rowHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// LoadTable reads every file matching glob (CSV, optionally gzipped, or
+// Parquet; local or any filesystem Beam knows) into memory as text. When
+// the files hold more than maxRows rows it keeps a uniform sample of
+// maxRows of them: each row's priority is table.Priority(seed, file,
+// offset) and the maxRows rows with the smallest priorities stay (a
+// bottom-k sample, so memory is bounded by maxRows rows whatever the input
+// size). maxRows <= 0 keeps every row. The rows kept are in file order.
+func LoadTable(ctx context.Context, glob string, maxRows int, seed uint64) (*Loaded, error) {
+	files, err := tableio.Files(ctx, glob)
+	if err != nil {
+		return nil, err
+	}
+	header, err := tableio.Header(ctx, files[0])
+	if err != nil {
+		return nil, err
+	}
+	// Read checks the header of every CSV file and the columns of every
+	// Parquet file, but only against files of its own format.
+	for _, f := range files[1:] {
+		if tableio.IsParquet(f) == tableio.IsParquet(files[0]) {
+			continue
+		}
+		h, err := tableio.Header(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Equal(h, header) {
+			return nil, fmt.Errorf("read %s: columns %q differ from %s's %q", f, h, files[0], header)
+		}
+	}
+	splits, err := tableio.Plan(ctx, files, tableio.DefaultSplitBytes)
+	if err != nil {
+		return nil, err
+	}
+	sourceOf := make(map[string]int32, len(files))
+	for i, f := range files {
+		sourceOf[f] = int32(i)
+	}
+
+	var rows rowHeap
+	var total int64
+	var buf []byte
+	for _, sp := range splits {
+		src := sourceOf[sp.Path]
+		err := tableio.Read(ctx, sp, header, func(offset, line int64, fields []string) error {
+			if total&0xfff == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			total++
+			r := loadedRow{source: src, offset: offset, line: line}
+			if maxRows > 0 {
+				r.priority = table.Priority(seed, sp.Path, offset)
+				if len(rows) == maxRows && !evicts(&r, &rows[0]) {
+					return nil
+				}
+			}
+			buf, r.text = packFields(buf, fields)
+			switch {
+			case maxRows <= 0 || len(rows) < maxRows:
+				rows = append(rows, r)
+				if len(rows) == maxRows {
+					heap.Init(&rows)
+				}
+			default:
+				rows[0] = r
+				heap.Fix(&rows, 0)
+			}
+			return nil
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, err
+		}
+	}
+	slices.SortFunc(rows, func(a, b loadedRow) int {
+		if c := cmp.Compare(a.source, b.source); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.offset, b.offset)
+	})
+
+	l := &Loaded{
+		Glob:      glob,
+		Files:     files,
+		Header:    header,
+		TotalRows: total,
+		rows:      make([]string, len(rows)),
+		source:    make([]int32, len(rows)),
+		offset:    make([]int64, len(rows)),
+		line:      make([]int64, len(rows)),
+	}
+	for i := range rows {
+		r := &rows[i]
+		l.rows[i], l.source[i], l.offset[i], l.line[i] = r.text, r.source, r.offset, r.line
+	}
+	return l, nil
+}
+
+// evicts reports whether row r should replace root, the row with the
+// largest priority among those kept.
+func evicts(r, root *loadedRow) bool {
+	if r.priority != root.priority {
+		return r.priority < root.priority
+	}
+	return r.before(root)
+}
+
+// EvaluatedTable is one side of an evaluation: the table as scored and
+// where it came from.
+type EvaluatedTable struct {
+	// Glob is the pattern the table was read from.
+	Glob string
+	// Files are the files the glob matched.
+	Files []string
+	// TotalRows is the number of rows in the files; Table holds all of
+	// them or a uniform sample (EvaluateOptions.MaxRows).
+	TotalRows int64
+	// Table is the table converted for quality.Evaluate, its columns in the
+	// real table's order.
+	Table quality.Table
+	// Skipped names the columns left out of Table because the real values
+	// are identifiers (see EvaluateOptions.ScoreIDs), on both sides.
+	Skipped []string
+}
+
+// Evaluation is the result of EvaluateLoaded: the report and the two tables
+// it scored, which WriteHTMLReport draws.
+type Evaluation struct {
+	// Report is the quality report.
+	Report *quality.Report
+	// Real and Synthetic are the tables scored.
+	Real, Synthetic EvaluatedTable
+}
+
+// EvaluateFiles loads the real and the synthetic table (see LoadTable) and
+// scores the synthetic one against the real one with quality.Evaluate. See
+// EvaluateLoaded for how the columns are typed.
+func EvaluateFiles(ctx context.Context, realGlob, synthGlob string, opt EvaluateOptions) (*quality.Report, error) {
+	ev, err := Evaluate(ctx, realGlob, synthGlob, opt)
+	if err != nil {
+		return nil, err
+	}
+	return ev.Report, nil
+}
+
+// Evaluate is EvaluateFiles returning the scored tables as well, for
+// WriteHTMLReport. It checks that the columns match before loading
+// anything, and loads, converts and drops the text of one table before
+// loading the other, so that at most one table's text is in memory at once.
+func Evaluate(ctx context.Context, realGlob, synthGlob string, opt EvaluateOptions) (*Evaluation, error) {
+	var heads [2]tableHead
+	for i, glob := range []string{realGlob, synthGlob} {
+		var err error
+		if heads[i], err = readHead(ctx, glob); err != nil {
+			return nil, fmt.Errorf("%s table: %w", sideNames[i], err)
+		}
+	}
+	if err := sameColumns(heads[0], heads[1]); err != nil {
+		return nil, err
+	}
+	real, err := LoadTable(ctx, realGlob, opt.maxRows(), opt.Seed)
+	if err != nil {
+		return nil, fmt.Errorf("real table: %w", err)
+	}
+	kinds := make(map[string]table.Inferred, len(real.Header))
+	rt, err := convertLoaded(sideNames[0], real, real.Header, kinds, opt, true)
+	if err != nil {
+		return nil, err
+	}
+	syn, err := LoadTable(ctx, synthGlob, opt.maxRows(), opt.Seed)
+	if err != nil {
+		return nil, fmt.Errorf("synthetic table: %w", err)
+	}
+	// A file may have changed since its header was read.
+	if err := sameColumns(tableHead{real.Header, real.Files[0]}, tableHead{syn.Header, syn.Files[0]}); err != nil {
+		return nil, err
+	}
+	st, err := convertLoaded(sideNames[1], syn, rt.columnNames(), kinds, opt, true)
+	if err != nil {
+		return nil, err
+	}
+	st.Skipped = rt.Skipped
+	return score(rt, st, opt)
+}
+
+// sideNames name the two tables in errors.
+var sideNames = [2]string{"real", "synthetic"}
+
+// EvaluateLoaded scores syn against real.
+//
+// Both tables must have the same column names, in any order. Each column's
+// kind is inferred from the real table's values with table.Infer, and both
+// tables are converted with it: Float and Integer columns are
+// quality.Numeric, Datetime columns quality.Datetime (seconds since the
+// epoch, parsed with the real column's layout, or with another recognised
+// layout where a synthetic value is written differently), Boolean columns
+// quality.Boolean (compared case-insensitively) and Categorical columns
+// quality.Categorical. ID columns are left out (EvaluatedTable.Skipped), or
+// scored as quality.Categorical with opt.ScoreIDs. The empty string is null.
+//
+// A synthetic value that does not parse as its column's kind (text in a
+// numeric column, "NaN" or "Inf", a date in no recognised layout, a boolean
+// other than true or false) is an error naming the file, the line and the
+// column: it is never silently counted as null, since a generator that
+// writes such values has a bug worth seeing.
+//
+// opt.MaxRows is not used here: it applies when loading. real and syn are
+// not modified.
+func EvaluateLoaded(real, syn *Loaded, opt EvaluateOptions) (*Evaluation, error) {
+	if err := sameColumns(tableHead{real.Header, real.Files[0]}, tableHead{syn.Header, syn.Files[0]}); err != nil {
+		return nil, err
+	}
+	kinds := make(map[string]table.Inferred, len(real.Header))
+	rt, err := convertLoaded(sideNames[0], real, real.Header, kinds, opt, false)
+	if err != nil {
+		return nil, err
+	}
+	st, err := convertLoaded(sideNames[1], syn, rt.columnNames(), kinds, opt, false)
+	if err != nil {
+		return nil, err
+	}
+	st.Skipped = rt.Skipped
+	return score(rt, st, opt)
+}
+
+// score runs quality.Evaluate on two converted tables.
+func score(real, syn EvaluatedTable, opt EvaluateOptions) (*Evaluation, error) {
+	rep, err := quality.Evaluate(real.Table, syn.Table, quality.Options{Seed: opt.Seed})
+	if err != nil {
+		return nil, err
+	}
+	return &Evaluation{Report: rep, Real: real, Synthetic: syn}, nil
+}
+
+// columnNames returns the names of the table's columns, in order.
+func (t EvaluatedTable) columnNames() []string {
+	out := make([]string, len(t.Table.Columns))
+	for i, c := range t.Table.Columns {
+		out[i] = c.Name
+	}
+	return out
+}
+
+// tableHead is a table's column names and the file they were read from.
+type tableHead struct {
+	header []string
+	file   string
+}
+
+// readHead reads the header of the first file glob matches.
+func readHead(ctx context.Context, glob string) (tableHead, error) {
+	files, err := tableio.Files(ctx, glob)
+	if err != nil {
+		return tableHead{}, err
+	}
+	header, err := tableio.Header(ctx, files[0])
+	if err != nil {
+		return tableHead{}, err
+	}
+	return tableHead{header, files[0]}, nil
+}
+
+// sameColumns checks that both tables have the same column names.
+func sameColumns(real, syn tableHead) error {
+	for _, name := range real.header {
+		if !slices.Contains(syn.header, name) {
+			return fmt.Errorf("column %q is in the real table (%s) but not in the synthetic table (%s, columns: %s)",
+				name, real.file, syn.file, strings.Join(syn.header, ", "))
+		}
+	}
+	for _, name := range syn.header {
+		if !slices.Contains(real.header, name) {
+			return fmt.Errorf("column %q is in the synthetic table (%s) but not in the real table (%s, columns: %s)",
+				name, syn.file, real.file, strings.Join(real.header, ", "))
+		}
+	}
+	return nil
+}
+
+// convertLoaded converts l's columns, in the order names gives, for
+// quality.Evaluate. A column's kind is looked up in kinds by name, or
+// inferred from its non-null values and stored there: the real table fills
+// kinds, the synthetic one uses them. Columns of kind ID are left out
+// unless opt.ScoreIDs is set. which names the table in errors. release
+// drops l's text once converted, so that it can be freed before the
+// caller's next step.
+func convertLoaded(which string, l *Loaded, names []string, kinds map[string]table.Inferred, opt EvaluateOptions, release bool) (EvaluatedTable, error) {
+	if l.Len() == 0 {
+		return EvaluatedTable{}, fmt.Errorf("%s table %s has no rows", which, l.Glob)
+	}
+	var t quality.Table
+	var skipped []string
+	for _, name := range names {
+		k := l.column(name)
+		if k < 0 {
+			return EvaluatedTable{}, fmt.Errorf("%s table %s has no column %q", which, l.Glob, name)
+		}
+		values := l.Column(k)
+		inf, ok := kinds[name]
+		if !ok {
+			inf = table.Infer(nonNull(values))
+			kinds[name] = inf
+		}
+		if inf.Kind == table.ID && !opt.ScoreIDs {
+			skipped = append(skipped, name)
+			continue
+		}
+		col, err := convertColumn(l, k, values, inf)
+		if err != nil {
+			return EvaluatedTable{}, fmt.Errorf("%s table: %w", which, err)
+		}
+		t.Columns = append(t.Columns, col)
+	}
+	if len(t.Columns) == 0 {
+		return EvaluatedTable{}, fmt.Errorf("%s table %s: no column to score: every column (%s) holds identifiers",
+			which, l.Glob, strings.Join(skipped, ", "))
+	}
+	if release {
+		l.rows = nil
+	}
+	return EvaluatedTable{Glob: l.Glob, Files: l.Files, TotalRows: l.TotalRows, Table: t, Skipped: skipped}, nil
+}
+
+// nonNull returns the non-empty values of a column.
+func nonNull(values []string) []string {
+	out := make([]string, 0, len(values))
+	for _, v := range values {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// qualityKind maps a table kind to the quality kind it is scored as.
+func qualityKind(k table.Kind) quality.Kind {
+	switch k {
+	case table.Float, table.Integer:
+		return quality.Numeric
+	case table.Datetime:
+		return quality.Datetime
+	case table.Boolean:
+		return quality.Boolean
+	}
+	return quality.Categorical
+}
+
+// maxIntern is the most distinct values per categorical column that
+// convertColumn shares one copy of; rarer values are copied each time.
+const maxIntern = 1 << 16
+
+// errNotBoolean reports a value of a Boolean column that is neither true
+// nor false.
+var errNotBoolean = errors.New("not true or false")
+
+// convertColumn converts the values of column j of l to a quality column
+// of the kind inf says, naming the row and column of a value that does not
+// fit.
+func convertColumn(l *Loaded, j int, values []string, inf table.Inferred) (quality.Column, error) {
+	c := quality.Column{Name: l.Header[j], Kind: qualityKind(inf.Kind)}
+	fail := func(i int, err error) error {
+		return fmt.Errorf("%s: column %q: value %q is not a %s like the real table's values: %w",
+			l.Where(i), l.Header[j], values[i], inf.Kind, err)
+	}
+	switch c.Kind {
+	case quality.Numeric, quality.Datetime:
+		c.Num = make([]float64, len(values))
+		for i, v := range values {
+			if v == "" {
+				c.Num[i] = math.NaN()
+				continue
+			}
+			x, err := table.ParseValue(inf.Kind, inf.Format, v)
+			if err != nil && inf.Kind == table.Datetime {
+				// Another recognised layout: the same instant written
+				// differently is the same value.
+				if f, ok := table.FormatFor(table.Datetime, []string{v}); ok {
+					x, err = table.ParseValue(inf.Kind, f, v)
+				}
+			}
+			if err != nil {
+				return c, fail(i, err)
+			}
+			c.Num[i] = x
+		}
+	default:
+		c.Cat = make([]string, len(values))
+		var null []bool
+		// Copy the values out of the row text, once per distinct value, so
+		// that the column does not keep whole rows alive.
+		intern := make(map[string]string)
+		for i, v := range values {
+			if v == "" {
+				if null == nil {
+					null = make([]bool, len(values))
+				}
+				null[i] = true
+				continue
+			}
+			if c.Kind == quality.Boolean {
+				switch {
+				case strings.EqualFold(v, "true"):
+					v = "true"
+				case strings.EqualFold(v, "false"):
+					v = "false"
+				default:
+					return c, fail(i, errNotBoolean)
+				}
+			}
+			if u, ok := intern[v]; ok {
+				v = u
+			} else {
+				v = strings.Clone(v)
+				if len(intern) < maxIntern {
+					intern[v] = v
+				}
+			}
+			c.Cat[i] = v
+		}
+		c.Null = null
+	}
+	return c, nil
+}
