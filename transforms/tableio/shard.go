@@ -58,16 +58,17 @@ type Progress func(rows int64)
 // file. Rows depend only on the model, the seed and their index, so any
 // split of the output into shards gives the same rows.
 //
-// CSV text reaches w in chunks of a block each (hundreds of kilobytes), so
-// w needs no buffering of its own.
-//
-// Blocks are generated (and, for CSV, encoded and compressed) by one
-// goroutine per core and written in order by the caller's goroutine, so a
-// single shard keeps every core busy whatever the runner's scheduling.
+// The rows are cut into units — a block of rows for CSV, a row group for
+// Parquet — that one goroutine per core generates and encodes (and, for
+// CSV, compresses), while the caller's goroutine writes the finished units
+// in order: a single shard keeps every core busy whatever the runner's
+// scheduling. CSV text reaches w one block at a time (hundreds of
+// kilobytes), so w needs no buffering of its own.
 func WriteShard(w io.Writer, g *table.Generator, seed uint64, start, end int64, format, compression string, progress Progress) error {
 	if err := CheckCompression(format, compression); err != nil {
 		return err
 	}
+	unit := int64(table.BlockSize)
 	var pw *ParquetWriter
 	var pbuf *bufio.Writer
 	if format == FormatParquet {
@@ -77,6 +78,7 @@ func WriteShard(w io.Writer, g *table.Generator, seed uint64, start, end int64, 
 		if pw, err = NewParquetWriter(pbuf, g, compression); err != nil {
 			return err
 		}
+		unit = ParquetRowGroupRows
 	} else {
 		// The header, alone in its own chunk (compressed frame).
 		cw, err := newCSVChunkWriter(g, compression)
@@ -93,12 +95,11 @@ func WriteShard(w io.Writer, g *table.Generator, seed uint64, start, end int64, 
 	}
 
 	type work struct {
-		block    int64
-		from, to int
-		done     chan struct{}
-		b        *table.Block
-		chunk    []byte
-		err      error
+		lo, hi int64 // rows
+		done   chan struct{}
+		rg     *RowGroup
+		chunk  []byte
+		err    error
 	}
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan *work)
@@ -115,17 +116,26 @@ func WriteShard(w io.Writer, g *table.Generator, seed uint64, start, end int64, 
 			b := g.NewBlock()
 			for j := range jobs {
 				if pw != nil {
-					j.b = g.NewBlock()
-					g.Fill(j.b, seed, j.block, j.to)
-				} else {
-					g.Fill(b, seed, j.block, j.to)
-					j.chunk, j.err = cw.encode(b, j.from, j.to)
+					j.rg = pw.NewRowGroup()
+				}
+				for pos := j.lo; pos < j.hi && j.err == nil; {
+					block := pos / table.BlockSize
+					blockStart := block * table.BlockSize
+					n := int(min(table.BlockSize, j.hi-blockStart))
+					g.Fill(b, seed, block, n)
+					from := int(pos - blockStart)
+					if pw != nil {
+						j.err = j.rg.Write(b, from, n)
+					} else {
+						j.chunk, j.err = cw.encode(b, from, n)
+					}
+					pos = blockStart + int64(n)
 				}
 				close(j.done)
 			}
 		}()
 	}
-	// Feed blocks in order; the queue bounds the blocks in flight.
+	// Feed units in order; the queue bounds the units in flight.
 	stop := make(chan struct{})
 	go func() {
 		defer close(queue)
@@ -136,13 +146,11 @@ func WriteShard(w io.Writer, g *table.Generator, seed uint64, start, end int64, 
 				return
 			default:
 			}
-			block := pos / table.BlockSize
-			blockStart := block * table.BlockSize
-			n := int(min(table.BlockSize, end-blockStart))
-			j := &work{block: block, from: int(pos - blockStart), to: n, done: make(chan struct{})}
+			hi := min(end, (pos/unit+1)*unit)
+			j := &work{lo: pos, hi: hi, done: make(chan struct{})}
 			queue <- j
 			jobs <- j
-			pos = blockStart + int64(n)
+			pos = hi
 		}
 	}()
 	var firstErr error
@@ -154,17 +162,15 @@ func WriteShard(w io.Writer, g *table.Generator, seed uint64, start, end int64, 
 		switch {
 		case j.err != nil:
 			firstErr = j.err
-			close(stop)
 		case pw != nil:
-			firstErr = pw.WriteRows(j.b, j.from, j.to)
+			firstErr = j.rg.Commit()
 		default:
 			_, firstErr = w.Write(j.chunk)
 		}
-		if firstErr != nil && j.err == nil {
+		if firstErr != nil {
 			close(stop)
-		}
-		if firstErr == nil && progress != nil {
-			progress(int64(j.to - j.from))
+		} else if progress != nil {
+			progress(j.hi - j.lo)
 		}
 	}
 	wg.Wait()

@@ -3,6 +3,7 @@ package tableio
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/parquet-go/parquet-go"
@@ -97,18 +98,18 @@ func (e *CSVEncoder) AppendRows(dst []byte, b *table.Block, from, to int) []byte
 }
 
 // ParquetWriter writes generated blocks as a Parquet file with typed,
-// nullable columns in the model's column order.
+// nullable columns in the model's column order. Row groups are built
+// concurrently (RowGroup, by any goroutine) and committed in order.
 type ParquetWriter struct {
 	g    *table.Generator
 	w    *parquet.Writer
-	rows []parquet.Row
 	cats [][]parquet.Value
-	id   []byte
 }
 
-// ParquetRowGroupRows bounds a row group, so that a writer's memory stays
-// small however many rows a file holds.
-const ParquetRowGroupRows = 1 << 20
+// ParquetRowGroupRows is the number of rows of a row group: large enough for
+// efficient reads, small enough that a few row groups in flight per writer
+// keep memory small.
+const ParquetRowGroupRows = 32 * table.BlockSize
 
 // NewParquetWriter starts a Parquet file on out with the given compression
 // codec (none, snappy, zstd or gzip).
@@ -118,19 +119,25 @@ func NewParquetWriter(out io.Writer, g *table.Generator, compression string) (*P
 		return nil, err
 	}
 	group := orderedGroup{Group: parquet.Group{}}
+	var textCols []string
 	for _, c := range g.Model.Columns {
 		group.Group[c.Name] = parquet.Optional(parquetNode(c.Kind))
 		group.order = append(group.order, c.Name)
+		if c.Kind == table.Categorical || c.Kind == table.ID {
+			textCols = append(textCols, c.Name)
+		}
 	}
 	schema := parquet.NewSchema("vgmsynth", group)
-	pw := &ParquetWriter{
-		g: g,
-		w: parquet.NewWriter(out, schema,
-			parquet.Compression(codec),
-			parquet.MaxRowsPerRowGroup(ParquetRowGroupRows),
-			parquet.CreatedBy("vgmsynth", "1", ""),
-		),
+	opts := []parquet.WriterOption{
+		schema,
+		parquet.Compression(codec),
+		parquet.CreatedBy("vgmsynth", "1", ""),
 	}
+	for _, name := range textCols {
+		// Byte-wise bounds of every text page cost more than they help.
+		opts = append(opts, parquet.SkipPageBounds(name))
+	}
+	pw := &ParquetWriter{g: g, w: parquet.NewWriter(out, opts...)}
 	for j, c := range g.Model.Columns {
 		var vals []parquet.Value
 		for _, cat := range c.Categories {
@@ -178,47 +185,68 @@ func parquetCodec(name string) (compress.Codec, error) {
 	return nil, fmt.Errorf("unknown compression %q (want none, snappy, zstd or gzip)", name)
 }
 
-// WriteRows writes rows [from, to) of b.
-func (pw *ParquetWriter) WriteRows(b *table.Block, from, to int) error {
+// RowGroup is a row group being built; one goroutine may fill it while
+// others fill theirs.
+type RowGroup struct {
+	pw   *ParquetWriter
+	rg   *parquet.ConcurrentRowGroupWriter
+	vals []parquet.Value
+	id   []byte
+}
+
+// NewRowGroup begins a row group.
+func (pw *ParquetWriter) NewRowGroup() *RowGroup {
+	return &RowGroup{pw: pw, rg: pw.w.BeginRowGroup()}
+}
+
+// Write appends rows [from, to) of b, column by column.
+func (r *RowGroup) Write(b *table.Block, from, to int) error {
 	n := to - from
-	if cap(pw.rows) < n {
-		pw.rows = make([]parquet.Row, n)
-		for i := range pw.rows {
-			pw.rows[i] = make(parquet.Row, len(b.Cols))
-		}
+	if cap(r.vals) < n {
+		r.vals = make([]parquet.Value, n)
 	}
-	rows := pw.rows[:n]
-	for i := range rows {
-		r := from + i
-		row := rows[i][:len(b.Cols)]
-		for j := range b.Cols {
-			cv := &b.Cols[j]
-			var v parquet.Value
-			switch c := &pw.g.Model.Columns[j]; {
-			case cv.Null[r]:
-				v = parquet.NullValue().Level(0, 0, j)
-			case cv.Cat != nil:
-				v = pw.cats[j][cv.Cat[r]]
-			case c.Kind == table.Float:
-				v = parquet.DoubleValue(cv.Num[r]).Level(0, 1, j)
-			case c.Kind == table.Integer:
-				v = parquet.Int64Value(int64(cv.Num[r])).Level(0, 1, j)
-			case c.Kind == table.Datetime:
-				v = parquet.Int64Value(int64(cv.Num[r]*1e6)).Level(0, 1, j)
-			default: // ID
-				v = parquet.ByteArrayValue(pw.g.AppendID(nil, j, b.Start+int64(r))).Level(0, 1, j)
+	vals := r.vals[:n]
+	cws := r.rg.ColumnWriters()
+	for j := range b.Cols {
+		cv := &b.Cols[j]
+		c := &r.pw.g.Model.Columns[j]
+		null := parquet.NullValue().Level(0, 0, j)
+		for i := range vals {
+			row := from + i
+			if cv.Null[row] {
+				vals[i] = null
+				continue
 			}
-			row[j] = v
+			switch c.Kind {
+			case table.Float:
+				vals[i] = parquet.DoubleValue(cv.Num[row]).Level(0, 1, j)
+			case table.Integer:
+				vals[i] = parquet.Int64Value(int64(cv.Num[row])).Level(0, 1, j)
+			case table.Datetime:
+				vals[i] = parquet.Int64Value(int64(math.Round(cv.Num[row] * 1e6))).Level(0, 1, j)
+			case table.ID:
+				vals[i] = parquet.ByteArrayValue(r.pw.g.AppendID(nil, j, b.Start+int64(row))).Level(0, 1, j)
+			default:
+				vals[i] = r.pw.cats[j][cv.Cat[row]]
+			}
 		}
-		rows[i] = row
-	}
-	if _, err := pw.w.WriteRows(rows); err != nil {
-		return fmt.Errorf("write parquet rows: %w", err)
+		if _, err := cws[j].WriteRowValues(vals); err != nil {
+			return fmt.Errorf("write parquet column %q: %w", c.Name, err)
+		}
 	}
 	return nil
 }
 
-// Close flushes the last row group and writes the footer.
+// Commit appends the row group to the file; row groups must be committed
+// in order, by one goroutine.
+func (r *RowGroup) Commit() error {
+	if _, err := r.rg.Commit(); err != nil {
+		return fmt.Errorf("write parquet row group: %w", err)
+	}
+	return nil
+}
+
+// Close writes the footer.
 func (pw *ParquetWriter) Close() error {
 	if err := pw.w.Close(); err != nil {
 		return fmt.Errorf("close parquet file: %w", err)
