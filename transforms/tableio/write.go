@@ -7,7 +7,9 @@ import (
 	"strings"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/klauspost/compress/s2"
 	"github.com/parquet-go/parquet-go/compress"
+	"github.com/parquet-go/parquet-go/format"
 	"github.com/vgmsynth/vgmsynth/vgm/table"
 )
 
@@ -174,7 +176,7 @@ func parquetNode(k table.Kind) parquet.Node {
 func parquetCodec(name string) (compress.Codec, error) {
 	switch name {
 	case "", "snappy":
-		return &parquet.Snappy, nil
+		return fastSnappy{}, nil
 	case "none":
 		return &parquet.Uncompressed, nil
 	case "zstd":
@@ -183,6 +185,33 @@ func parquetCodec(name string) (compress.Codec, error) {
 		return &parquet.Gzip, nil
 	}
 	return nil, fmt.Errorf("unknown compression %q (want none, snappy, zstd or gzip)", name)
+}
+
+// fastSnappy is Parquet's SNAPPY codec with klauspost/compress's fastest
+// snappy-compatible encoder (parquet-go's default uses the slower "better"
+// mode, which cost a quarter of the writing time for a few percent of size).
+type fastSnappy struct{}
+
+func (fastSnappy) String() string { return "SNAPPY" }
+
+func (fastSnappy) CompressionCodec() format.CompressionCodec { return format.Snappy }
+
+func (fastSnappy) Encode(dst, src []byte) ([]byte, error) {
+	if n := s2.MaxEncodedLen(len(src)); cap(dst) < n {
+		dst = make([]byte, n)
+	}
+	return s2.EncodeSnappy(dst[:cap(dst)], src), nil
+}
+
+func (fastSnappy) Decode(dst, src []byte) ([]byte, error) {
+	n, err := s2.DecodedLen(src)
+	if err != nil {
+		return nil, err
+	}
+	if cap(dst) < n {
+		dst = make([]byte, n)
+	}
+	return s2.Decode(dst[:n], src)
 }
 
 // RowGroup is a row group being built; one goroutine may fill it while
@@ -211,23 +240,36 @@ func (r *RowGroup) Write(b *table.Block, from, to int) error {
 		cv := &b.Cols[j]
 		c := &r.pw.g.Model.Columns[j]
 		null := parquet.NullValue().Level(0, 0, j)
-		for i := range vals {
-			row := from + i
-			if cv.Null[row] {
-				vals[i] = null
-				continue
+		nulls := cv.Null[from:to]
+		// One loop per kind, so that the kind is decided once per column.
+		switch c.Kind {
+		case table.Float:
+			for i, x := range cv.Num[from:to] {
+				vals[i] = parquet.DoubleValue(x).Level(0, 1, j)
 			}
-			switch c.Kind {
-			case table.Float:
-				vals[i] = parquet.DoubleValue(cv.Num[row]).Level(0, 1, j)
-			case table.Integer:
-				vals[i] = parquet.Int64Value(int64(cv.Num[row])).Level(0, 1, j)
-			case table.Datetime:
-				vals[i] = parquet.Int64Value(int64(math.Round(cv.Num[row] * 1e6))).Level(0, 1, j)
-			case table.ID:
-				vals[i] = parquet.ByteArrayValue(r.pw.g.AppendID(nil, j, b.Start+int64(row))).Level(0, 1, j)
-			default:
-				vals[i] = r.pw.cats[j][cv.Cat[row]]
+		case table.Integer:
+			for i, x := range cv.Num[from:to] {
+				vals[i] = parquet.Int64Value(int64(x)).Level(0, 1, j)
+			}
+		case table.Datetime:
+			for i, x := range cv.Num[from:to] {
+				vals[i] = parquet.Int64Value(int64(math.Round(x * 1e6))).Level(0, 1, j)
+			}
+		case table.ID:
+			for i := range vals {
+				vals[i] = parquet.ByteArrayValue(r.pw.g.AppendID(nil, j, b.Start+int64(from+i))).Level(0, 1, j)
+			}
+		default:
+			cats := r.pw.cats[j]
+			for i, k := range cv.Cat[from:to] {
+				if !nulls[i] {
+					vals[i] = cats[k]
+				}
+			}
+		}
+		for i, isNull := range nulls {
+			if isNull {
+				vals[i] = null
 			}
 		}
 		if _, err := cws[j].WriteRowValues(vals); err != nil {
