@@ -6,8 +6,8 @@ import (
 	"math"
 	"strings"
 
-	"github.com/parquet-go/parquet-go"
 	"github.com/klauspost/compress/s2"
+	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
 	"github.com/parquet-go/parquet-go/format"
 	"github.com/vgmsynth/vgmsynth/vgm/table"
@@ -253,7 +253,7 @@ func (r *RowGroup) Write(b *table.Block, from, to int) error {
 			}
 		case table.Datetime:
 			for i, x := range cv.Num[from:to] {
-				vals[i] = parquet.Int64Value(int64(math.Round(x * 1e6))).Level(0, 1, j)
+				vals[i] = parquet.Int64Value(int64(math.Round(x*1e6))).Level(0, 1, j)
 			}
 		case table.ID:
 			for i := range vals {
