@@ -11,6 +11,8 @@ import (
 	"encoding/gob"
 	"fmt"
 	"reflect"
+	"runtime"
+	"sync"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
@@ -108,43 +110,78 @@ func (fn *listSplitsFn) ProcessElement(_ context.Context, _ []byte, emit func(ta
 // process's workers (local runners only).
 var ReadProgress func(rows int64)
 
-// summariseFn reads splits into one partial summary per bundle, emitted when
-// the bundle finishes: a worker ships one sample however many splits it
-// read, which keeps the data crossing the combine small.
+// summariseFn reads the splits of a bundle into one partial summary,
+// emitted when the bundle finishes: a worker ships one sample however many
+// splits it read, which keeps the data crossing the combine small. The
+// splits are read in FinishBundle by one goroutine per core, each into its
+// own summary, merged at the end (merging is exact), so that reading keeps
+// every core busy whatever the runner's scheduling of bundles.
 type summariseFn struct {
 	Header []string
 	K      int
 	Seed   uint64
 
-	sum    *table.Summary
-	splits int
-	rows   beam.Counter
+	splits []tableio.Split
 }
 
 func (fn *summariseFn) StartBundle(_ context.Context, _ func(table.Summary)) {
-	fn.sum, fn.splits = table.NewSummary(fn.Header, fn.K, fn.Seed), 0
-	fn.rows = beam.NewCounter("vgmsynth", "rows_read")
+	fn.splits = nil
 }
 
-func (fn *summariseFn) ProcessElement(ctx context.Context, sp tableio.Split, _ func(table.Summary)) error {
-	fn.splits++
-	var n int64
-	err := tableio.Read(ctx, sp, fn.Header, func(offset, line int64, fields []string) error {
-		n++
-		if n%65536 == 0 && ReadProgress != nil {
-			ReadProgress(65536)
-		}
-		return fn.sum.Add(sp.Path, offset, line, fields)
-	})
-	fn.rows.Inc(ctx, n)
-	return err
+func (fn *summariseFn) ProcessElement(_ context.Context, sp tableio.Split, _ func(table.Summary)) error {
+	fn.splits = append(fn.splits, sp)
+	return nil
 }
 
-func (fn *summariseFn) FinishBundle(_ context.Context, emit func(table.Summary)) {
-	if fn.splits > 0 {
-		emit(*fn.sum)
+func (fn *summariseFn) FinishBundle(ctx context.Context, emit func(table.Summary)) error {
+	if len(fn.splits) == 0 {
+		return nil
 	}
-	fn.sum = nil
+	rows := beam.NewCounter("vgmsynth", "rows_read")
+	work := make(chan tableio.Split)
+	workers := min(runtime.GOMAXPROCS(0), len(fn.splits))
+	sums := make([]*table.Summary, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		sums[w] = table.NewSummary(fn.Header, fn.K, fn.Seed)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for sp := range work {
+				if errs[w] != nil {
+					continue // drain
+				}
+				var n int64
+				errs[w] = tableio.Read(ctx, sp, fn.Header, func(offset, line int64, fields []string) error {
+					n++
+					if n%65536 == 0 && ReadProgress != nil {
+						ReadProgress(65536)
+					}
+					return sums[w].Add(sp.Path, offset, line, fields)
+				})
+				rows.Inc(ctx, n)
+			}
+		}()
+	}
+	for _, sp := range fn.splits {
+		work <- sp
+	}
+	close(work)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	for _, other := range sums[1:] {
+		if err := sums[0].Merge(other); err != nil {
+			return err
+		}
+	}
+	emit(*sums[0])
+	fn.splits = nil
+	return nil
 }
 
 // mergeSummariesFn merges partial summaries into one.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // MaxExactCategories is how many distinct values per column a Summary counts
@@ -36,6 +37,9 @@ type Summary struct {
 	Sources []string
 	// Stats has one entry per column.
 	Stats []ColumnStats
+
+	lastSource string // cache of the last source's hash
+	lastHash   uint64
 }
 
 // SampledRow is one row of the reservoir, with where it came from so that
@@ -77,14 +81,28 @@ func NewSummary(columns []string, k int, seed uint64) *Summary {
 }
 
 // Priority is the reservoir priority of the row at offset within source:
-// a 64-bit hash of (seed, source, offset).
+// a 64-bit hash of (seed, the source's base name, offset). The base name,
+// not the whole path, so that the same file fits to the same model wherever
+// it is stored (a local copy, gs://).
 func Priority(seed uint64, source string, offset int64) uint64 {
-	h := uint64(14695981039346656037) // FNV-1a over the source name
+	return priority(seed, sourceHash(source), offset)
+}
+
+func priority(seed, source uint64, offset int64) uint64 {
+	return mix64(mix64(seed^source) ^ uint64(offset))
+}
+
+// sourceHash is FNV-1a over a source's base name.
+func sourceHash(source string) uint64 {
+	if i := strings.LastIndexByte(source, '/'); i >= 0 {
+		source = source[i+1:]
+	}
+	h := uint64(14695981039346656037)
 	for i := 0; i < len(source); i++ {
 		h ^= uint64(source[i])
 		h *= 1099511628211
 	}
-	return mix64(mix64(seed^h) ^ uint64(offset))
+	return h
 }
 
 // mix64 is the splitmix64 finaliser: a bijective, well-mixing hash.
@@ -107,7 +125,10 @@ func (s *Summary) Add(source string, offset, line int64, fields []string) error 
 	for i, v := range fields {
 		s.Stats[i].add(v)
 	}
-	p := Priority(s.Seed, source, offset)
+	if source != s.lastSource || s.lastHash == 0 {
+		s.lastSource, s.lastHash = source, sourceHash(source)
+	}
+	p := priority(s.Seed, s.lastHash, offset)
 	if len(s.Sample) == s.K && (s.K == 0 || p >= s.Sample[0].Priority) {
 		return nil // would be evicted at once
 	}
