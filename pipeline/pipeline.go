@@ -35,6 +35,12 @@ type Input struct {
 	Roots int
 	// ModelType is "network" (default) or "independent".
 	ModelType string
+	// MinCategoryCount: values seen fewer times are not kept by name
+	// (table.FitOptions; 0 keeps all, the command line's default is
+	// table.DefaultMinCategoryCount).
+	MinCategoryCount int
+	// NoExactBounds stores no exact extreme value (table.FitOptions).
+	NoExactBounds bool
 }
 
 // Output says what to generate and where.
@@ -50,53 +56,92 @@ type Output struct {
 	Overwrite bool
 	// Roots is the number of independent generation roots (runners.Roots).
 	Roots int
+	// RunID names the run's temporary files (NewRunID); empty, one is
+	// made up. Abandon needs it.
+	RunID string
+	// Notify, when set, is told what recovery of an interrupted earlier
+	// run under Prefix did (see transforms.Recover).
+	Notify func(msg string)
+}
+
+// NewRunID returns a random name for a run's temporary files.
+func NewRunID() string {
+	id := make([]byte, 6)
+	rand.Read(id)
+	return hex.EncodeToString(id)
+}
+
+// Abandon cleans up after a generating run that failed or was
+// interrupted (see transforms.Abandon): finished reports that every shard
+// had been written and the output was completed instead.
+func Abandon(ctx context.Context, out Output) (finished bool, err error) {
+	if out.Prefix == "" || out.RunID == "" {
+		return false, nil
+	}
+	return transforms.Abandon(ctx, out.Prefix, out.RunID)
 }
 
 // BuildFit adds reading, sampling and fitting to s and returns the
 // PCollection holding the model file's bytes. It checks the input before
 // any work starts.
 func BuildFit(ctx context.Context, s beam.Scope, in Input) (beam.PCollection, error) {
+	m, _, err := BuildFitSample(ctx, s, in)
+	return m, err
+}
+
+// BuildFitSample is BuildFit that also returns the PCollection of the
+// input's summary (one table.Summary, with the sample), for
+// BuildCopyCheck.
+func BuildFitSample(ctx context.Context, s beam.Scope, in Input) (model, summary beam.PCollection, err error) {
+	none := beam.PCollection{}
 	if in.SampleSize <= 0 {
-		return beam.PCollection{}, fmt.Errorf("--sample-size must be positive, not %d", in.SampleSize)
+		return none, none, fmt.Errorf("--sample-size must be positive, not %d", in.SampleSize)
+	}
+	if in.MinCategoryCount < 0 {
+		return none, none, fmt.Errorf("--min-category-count must be 0 or more, not %d", in.MinCategoryCount)
 	}
 	files, err := tableio.Files(ctx, in.Glob)
 	if err != nil {
-		return beam.PCollection{}, err
+		return none, none, err
 	}
 	header, err := tableio.Header(ctx, files[0])
 	if err != nil {
-		return beam.PCollection{}, err
+		return none, none, err
 	}
 	switch in.ModelType {
 	case "", table.ModelTypeNetwork, table.ModelTypeIndependent:
 	default:
-		return beam.PCollection{}, fmt.Errorf("unknown --model-type %q (want %s or %s)", in.ModelType, table.ModelTypeNetwork, table.ModelTypeIndependent)
+		return none, none, fmt.Errorf("unknown --model-type %q (want %s or %s)", in.ModelType, table.ModelTypeNetwork, table.ModelTypeIndependent)
 	}
 	for name, k := range in.Kinds {
 		if _, err := table.ParseKind(k); err != nil {
-			return beam.PCollection{}, fmt.Errorf("schema: column %q: %w", name, err)
+			return none, none, fmt.Errorf("schema: column %q: %w", name, err)
 		}
 		if !contains(header, name) {
-			return beam.PCollection{}, fmt.Errorf("schema names column %q, which %s does not have (columns: %s)", name, files[0], strings.Join(header, ", "))
+			return none, none, fmt.Errorf("schema names column %q, which %s does not have (columns: %s)", name, files[0], strings.Join(header, ", "))
 		}
 	}
 	if len(files) == 1 {
 		ok, err := tableio.HasRows(ctx, files[0])
 		if err != nil {
-			return beam.PCollection{}, err
+			return none, none, err
 		}
 		if !ok {
-			return beam.PCollection{}, fmt.Errorf("%s: has a header but no data rows", files[0])
+			return none, none, fmt.Errorf("%s: has a header but no data rows", files[0])
 		}
 	}
 	splits, err := tableio.Plan(ctx, files, tableio.DefaultSplitBytes)
 	if err != nil {
-		return beam.PCollection{}, err
+		return none, none, err
 	}
-	summary := transforms.Sample(s, transforms.SampleConfig{
+	summary = transforms.Sample(s, transforms.SampleConfig{
 		Splits: splits, Header: header, K: in.SampleSize, Seed: in.Seed, Roots: in.Roots,
 	})
-	return transforms.Fit(s, summary, transforms.FitConfig{Kinds: in.Kinds, Seed: in.Seed, ModelType: in.ModelType}), nil
+	model = transforms.Fit(s, summary, transforms.FitConfig{
+		Kinds: in.Kinds, Seed: in.Seed, ModelType: in.ModelType,
+		MinCategoryCount: in.MinCategoryCount, NoExactBounds: in.NoExactBounds,
+	})
+	return model, summary, nil
 }
 
 func contains(list []string, s string) bool {
@@ -117,6 +162,15 @@ func BuildGenerate(ctx context.Context, s beam.Scope, model beam.PCollection, ou
 	}
 	transforms.Finalize(s, transforms.GenerateShards(s, model, cfg), cfg)
 	return nil
+}
+
+// BuildCopyCheck adds run's privacy check: the first
+// transforms.CopyCheckRows rows that out generates are compared with the
+// rows of the input's sample (summary, from BuildFitSample); the count of
+// exact copies goes to the counter vgmsynth/exact_copies and to
+// transforms.CopyReport.
+func BuildCopyCheck(s beam.Scope, summary, model beam.PCollection, out Output) {
+	transforms.CheckCopies(s, summary, model, out.Rows, out.Seed)
 }
 
 // BuildGenerateFrom adds generation from a model file's bytes to s.
@@ -164,6 +218,15 @@ func outputConfig(ctx context.Context, out Output) (transforms.OutputConfig, err
 	if shards > 99999 {
 		return zero, fmt.Errorf("--shards %d is more than 99999", shards)
 	}
+	// A run killed under this prefix may have left a finalisation half
+	// done, or temporary files: put them in order first.
+	note, err := transforms.Recover(ctx, out.Prefix)
+	if err != nil {
+		return zero, err
+	}
+	if note != "" && out.Notify != nil {
+		out.Notify(note)
+	}
 	if !out.Overwrite {
 		existing, err := transforms.ExistingOutput(ctx, out.Prefix)
 		if err != nil {
@@ -173,14 +236,17 @@ func outputConfig(ctx context.Context, out Output) (transforms.OutputConfig, err
 			return zero, fmt.Errorf("output %s already exists (%s, ...): pass --overwrite to replace it", out.Prefix, existing[0])
 		}
 	}
-	id := make([]byte, 6)
-	if _, err := rand.Read(id); err != nil {
-		return zero, err
+	runID := out.RunID
+	if runID == "" {
+		runID = NewRunID()
 	}
+	// Best effort: where it fails, so will the workers' writes, with the
+	// error in context.
+	transforms.Claim(out.Prefix, runID)
 	return transforms.OutputConfig{
 		Prefix: out.Prefix, Format: out.Format, Compression: out.Compression,
 		Rows: out.Rows, Shards: shards, Seed: out.Seed,
-		RunID: hex.EncodeToString(id), Roots: roots,
+		RunID: runID, Roots: roots,
 	}, nil
 }
 

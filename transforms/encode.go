@@ -3,12 +3,10 @@ package transforms
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"hash/crc32"
 	"io"
 	"math"
-	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -25,27 +23,6 @@ import (
 	"github.com/vgmsynth/vgmsynth/vgm/rng"
 	"github.com/vgmsynth/vgmsynth/vgm/table"
 )
-
-// Encoding a table is the data preparation of CTGAN-style synthesizers,
-// done at scale with the model's mixtures (mode-specific normalisation):
-//
-//   - A numeric column (float, integer, datetime) NAME becomes two
-//     columns: NAME.alpha, (x − μ_k)/(4σ_k) clipped to [−0.99, 0.99], and
-//     NAME.mode, the mode k drawn from x's posterior responsibilities. A
-//     value equal to one of the column's atoms (see table.Atom) is not
-//     passed through the mixture: it is encoded as mode −1−i for atom i,
-//     with alpha 0, and decodes to the atom exactly.
-//   - A categorical or boolean column NAME becomes NAME, the value's index
-//     in the model's Categories, or −1 for a value the model does not
-//     know (it decodes to null).
-//   - An ID column NAME is passed through as text: the model never copies
-//     real IDs, so it has nothing to encode them with.
-//   - A null stays null (both NAME.alpha and NAME.mode for numbers).
-//
-// The mode is random: each row has its own random stream, chosen by the
-// seed, the base name of its file and its position in that file (byte
-// offset for CSV, row index for Parquet), so the output is the same on any
-// runner, however the input is split.
 
 func init() {
 	register.DoFn3x1[context.Context, []byte, func(CodecSplit), error](&listCodecSplitsFn{})
@@ -301,6 +278,12 @@ func booleanIndex(c *table.Column, v string) (int32, bool) {
 // CSV in the model's formats. It is safe for concurrent use only through
 // distinct decoders.
 type RowDecoder struct {
+	// Clamp keeps decoded numbers within the model's bounds (Column.Min
+	// and Max), as generated values are. It is off by default: the bounds
+	// of datetimes come from the sample, and a round trip must return
+	// values outside them unchanged.
+	Clamp bool
+
 	m      *table.Model
 	g      *table.Generator
 	b      *table.Block // one row of scratch, for the generator's formatting
@@ -405,7 +388,8 @@ func (d *RowDecoder) Parse(fields []string, out []EncodedValue) error {
 // Value decodes one numeric value of model column j: the mixture's
 // μ_mode + 4σ_mode·alpha (alpha clipped to [−1, 1]) or the atom, rounded
 // to the column's resolution (integers to whole numbers, datetimes to
-// their seconds' decimals) and clamped to the column's bounds.
+// their seconds' decimals; floats are rounded to their decimals when
+// written) and, with Clamp, kept within the column's bounds.
 func (d *RowDecoder) Value(j int, v EncodedValue) (float64, error) {
 	c := &d.m.Columns[j]
 	if !c.Kind.Numeric() || c.VGM == nil {
@@ -433,7 +417,10 @@ func (d *RowDecoder) Value(j int, v EncodedValue) (float64, error) {
 		p := math.Pow10(c.Format.Decimals)
 		x = math.Round(x*p) / p
 	}
-	return min(max(x, *c.Min), *c.Max), nil
+	if d.Clamp {
+		x = min(max(x, *c.Min), *c.Max)
+	}
+	return x, nil
 }
 
 // AppendCSVHeader appends the decoded table's header line: the model's
@@ -538,6 +525,9 @@ type DecodeConfig struct {
 	Prefix string
 	// Compression is the CSV compression: none (default), gzip or zstd.
 	Compression string
+	// Clamp keeps decoded numbers within the model's bounds (see
+	// RowDecoder.Clamp).
+	Clamp bool
 	// RunID names the run's temporary files (TempDir).
 	RunID string
 	// Roots is the number of independent read roots, as in SampleConfig.
@@ -551,6 +541,7 @@ type codecSpec struct {
 	Format      string
 	Compression string
 	Seed        uint64
+	Clamp       bool
 	RunID       string
 }
 
@@ -561,9 +552,30 @@ type CodecSplit struct {
 	Split        tableio.Split
 }
 
-// Encode encodes a table (mode-specific normalisation, see EncodedColumns
-// and RowEncoder) with a model given as a PCollection of one model file,
-// used as a side input. Each split of the input is read, encoded and
+// Encode encodes a table with a model given as a PCollection of one model
+// file, used as a side input. Encoding is the data preparation of
+// CTGAN-style synthesizers, done at scale with the model's mixtures
+// (mode-specific normalisation):
+//
+//   - A numeric column (float, integer, datetime) NAME becomes two
+//     columns: NAME.alpha, (x − μ_k)/(4σ_k) clipped to [−0.99, 0.99], and
+//     NAME.mode, the mode k drawn from x's posterior responsibilities. A
+//     value equal to one of the column's atoms (see table.Atom) is not
+//     passed through the mixture: it is encoded as mode −1−i for atom i,
+//     with alpha 0, and decodes to the atom exactly.
+//   - A categorical or boolean column NAME becomes NAME, the value's index
+//     in the model's Categories, or −1 for a value the model does not
+//     know (it decodes to null).
+//   - An ID column NAME is passed through as text: the model never copies
+//     real IDs, so it has nothing to encode them with.
+//   - A null stays null (both NAME.alpha and NAME.mode for numbers).
+//
+// The mode is random: each row has its own random stream (RowStream),
+// chosen by the seed, the base name of its file and its position in that
+// file (byte offset for CSV, row index for Parquet), so the output is the
+// same on any runner, however the input is split.
+//
+// Each split of the input is read, encoded and
 // written as one Parquet file where it is read, under a temporary name;
 // rows never travel as Beam elements. A final step renames the files and
 // writes the manifest PREFIX-MANIFEST.json, whose path the returned
@@ -608,7 +620,7 @@ func DecodeFrom(s beam.Scope, model []byte, cfg DecodeConfig) beam.PCollection {
 
 func decode(s beam.Scope, model beam.PCollection, modelBytes []byte, cfg DecodeConfig) beam.PCollection {
 	s = s.Scope("Decode")
-	spec := codecSpec{Header: cfg.Header, Prefix: cfg.Prefix, Format: tableio.FormatCSV, Compression: cfg.Compression, RunID: cfg.RunID}
+	spec := codecSpec{Header: cfg.Header, Prefix: cfg.Prefix, Format: tableio.FormatCSV, Compression: cfg.Compression, Clamp: cfg.Clamp, RunID: cfg.RunID}
 	return runCodec(s, cfg.Splits, cfg.Roots, spec, func(s beam.Scope, splits beam.PCollection) beam.PCollection {
 		if model.IsValid() {
 			return beam.ParDo(s, &decodeSplitSideFn{Spec: spec}, splits, beam.SideInput{Input: model})
@@ -793,6 +805,7 @@ func (w *codecWorker) decode(ctx context.Context, spec codecSpec, model []byte, 
 	if err != nil {
 		return err
 	}
+	dec.Clamp = spec.Clamp
 	res, f, cw, done, err := openCodecOutput(ctx, spec, sp)
 	if err != nil {
 		return err
@@ -988,7 +1001,8 @@ func (g encodedGroup) Fields() []parquet.Field {
 }
 
 // finalizeCodecFn renames the files of Encode or Decode to their final
-// names and writes the manifest, with the rows the files hold.
+// names and writes the manifest, with the rows the files hold, as Finalize
+// does for generated files.
 type finalizeCodecFn struct {
 	Spec   codecSpec
 	Shards int
@@ -1010,36 +1024,17 @@ func (fn *finalizeCodecFn) ProcessElement(ctx context.Context, _ []byte, results
 	}
 	defer fs.Close()
 	man := Manifest{Format: fn.Spec.Format, Seed: fn.Spec.Seed, Created: time.Now().UTC()}
-	manPath := ManifestName(prefix)
-	if err := removeIfExists(ctx, fs, manPath); err != nil {
-		return err
-	}
+	var temps []string
 	for i := 0; i < fn.Shards; i++ {
 		r := byIndex[i]
-		if err := move(ctx, fs, r.Temp, r.Final); err != nil {
-			return err
-		}
+		temps = append(temps, r.Temp)
 		man.Rows += r.Rows
 		man.Shards = append(man.Shards, ManifestShard{Path: r.Final, Rows: r.Rows, Bytes: r.Bytes, CRC32C: r.CRC32C})
 	}
-	if err := removeStale(ctx, fs, OutputConfig{Prefix: prefix}, man.Shards); err != nil {
+	// The same journaled commit as Finalize's: see there.
+	if err := commit(ctx, fs, prefix, fn.Spec.RunID, man, temps); err != nil {
 		return err
 	}
-	b, err := json.MarshalIndent(man, "", "  ")
-	if err != nil {
-		return err
-	}
-	dir := TempDir(prefix, fn.Spec.RunID)
-	tmp := dir + "/MANIFEST.json"
-	if err := writeFile(ctx, fs, tmp, append(b, '\n')); err != nil {
-		return err
-	}
-	if err := move(ctx, fs, tmp, manPath); err != nil {
-		return err
-	}
-	if !strings.Contains(dir, "://") {
-		os.Remove(dir) // empty by now
-	}
-	emit(manPath)
+	emit(ManifestName(prefix))
 	return nil
 }

@@ -25,23 +25,28 @@ type FitConfig struct {
 	Seed uint64
 	// ModelType is "network" (default) or "independent".
 	ModelType string
+	// MinCategoryCount and NoExactBounds are table.FitOptions'.
+	MinCategoryCount int
+	NoExactBounds    bool
 }
 
 // Fit turns the PCollection of one summary made by Sample into a
 // PCollection of one model file (the model's JSON bytes).
 func Fit(s beam.Scope, summary beam.PCollection, cfg FitConfig) beam.PCollection {
 	s = s.Scope("Fit")
-	return beam.ParDo(s, &fitFn{Kinds: cfg.Kinds, Seed: cfg.Seed, ModelType: cfg.ModelType}, summary)
+	return beam.ParDo(s, &fitFn{Kinds: cfg.Kinds, Seed: cfg.Seed, ModelType: cfg.ModelType, MinCategoryCount: cfg.MinCategoryCount, NoExactBounds: cfg.NoExactBounds}, summary)
 }
 
 type fitFn struct {
-	Kinds     map[string]string
-	Seed      uint64
-	ModelType string
+	Kinds            map[string]string
+	Seed             uint64
+	ModelType        string
+	MinCategoryCount int
+	NoExactBounds    bool
 }
 
 func (fn *fitFn) ProcessElement(ctx context.Context, sum table.Summary, emit func([]byte)) error {
-	opt := table.FitOptions{VGM: vgm.DefaultConfig(), Kinds: map[string]table.Kind{}, ModelType: fn.ModelType}
+	opt := table.FitOptions{VGM: vgm.DefaultConfig(), Kinds: map[string]table.Kind{}, ModelType: fn.ModelType, MinCategoryCount: fn.MinCategoryCount, NoExactBounds: fn.NoExactBounds}
 	opt.VGM.Seed = fn.Seed
 	for name, k := range fn.Kinds {
 		kind, err := table.ParseKind(k)

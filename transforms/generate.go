@@ -2,6 +2,7 @@ package transforms
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -64,6 +65,28 @@ func ShardName(prefix string, i, n int, format, compression string) string {
 // Progress, when set, is told of every block of rows written by this
 // process's workers (local runners only): the command line shows it.
 var Progress tableio.Progress
+
+// FailFirstAttempt is a test hook, nil outside tests: when it returns true
+// for a shard, the first attempt at writing that shard in this process
+// fails part way through, as a worker lost mid-write would, leaving a
+// partial temporary file; later attempts succeed.
+var FailFirstAttempt func(shard int) bool
+
+// attempts counts this process's attempts per shard, for FailFirstAttempt.
+var attempts = struct {
+	sync.Mutex
+	n map[string]int
+}{n: map[string]int{}}
+
+func firstAttempt(temp string) bool {
+	attempts.Lock()
+	defer attempts.Unlock()
+	attempts.n[temp]++
+	return attempts.n[temp] == 1
+}
+
+// errInjected is the failure FailFirstAttempt injects.
+var errInjected = errors.New("injected failure (transforms.FailFirstAttempt)")
 
 // TempDir is where a run's temporary shards live until finalisation.
 func TempDir(prefix, runID string) string {
@@ -202,7 +225,10 @@ func (w *shardWriter) write(ctx context.Context, out OutputConfig, model []byte,
 	if err != nil {
 		return fmt.Errorf("write %s: %w", res.Temp, err)
 	}
-	cw := &countingWriter{w: f, crc: crc32.New(crc32.MakeTable(crc32.Castagnoli))}
+	cw := &countingWriter{w: f, crc: crc32.New(crc32.MakeTable(crc32.Castagnoli)), ctx: ctx}
+	if FailFirstAttempt != nil && FailFirstAttempt(sp.Index) && firstAttempt(res.Final) {
+		cw.failAfter = 1000
+	}
 	if err := tableio.WriteShard(cw, g, out.Seed, sp.Start, sp.End, out.Format, out.Compression, Progress); err != nil {
 		f.Close()
 		return fmt.Errorf("write %s: %w", res.Temp, err)
@@ -227,7 +253,10 @@ func shardBase(prefix string, sp ShardSpec, format, compression string) string {
 	return name
 }
 
-// countingWriter counts and checksums what passes through it.
+// countingWriter counts and checksums what passes through it. It stops
+// with the context's error once the run is cancelled (an interrupted
+// local run), so that no worker keeps writing after the command has
+// cleaned up.
 type countingWriter struct {
 	w   io.Writer
 	n   int64
@@ -235,9 +264,21 @@ type countingWriter struct {
 		io.Writer
 		Sum32() uint32
 	}
+	ctx       context.Context
+	failAfter int64 // FailFirstAttempt: fail once this many bytes are written
 }
 
 func (c *countingWriter) Write(p []byte) (int, error) {
+	if c.ctx != nil {
+		if err := c.ctx.Err(); err != nil {
+			return 0, err
+		}
+	}
+	if c.failAfter > 0 && c.n+int64(len(p)) > c.failAfter {
+		n, _ := c.w.Write(p[:c.failAfter-c.n])
+		c.n += int64(n)
+		return n, errInjected
+	}
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	c.crc.Write(p[:n])

@@ -46,3 +46,32 @@ func Example() {
 	// valid: true
 	// median 11.1
 }
+
+// Encode draws the mode from the value's posterior probabilities, with a
+// seeded random stream, as CTGAN's data preparation does; Decode inverts
+// it whenever alpha was not clipped.
+func ExampleMixture_Encode() {
+	m := &vgm.Mixture{Weights: []float64{0.5, 0.5}, Means: []float64{0, 10}, Stds: []float64{2, 2}}
+	if err := m.Validate(); err != nil {
+		log.Fatal(err)
+	}
+	r := rng.New(1, 0)
+	counts := make([]int, m.Len())
+	for i := 0; i < 10000; i++ {
+		// 5 lies halfway: either mode is as likely.
+		alpha, mode := m.Encode(5, &r)
+		if x := m.Decode(alpha, mode); x < 5-1e-12 || x > 5+1e-12 {
+			log.Fatal("round trip failed")
+		}
+		counts[mode]++
+	}
+	fmt.Printf("5: mode 0 %.1f%%, mode 1 %.1f%%\n", float64(counts[0])/100, float64(counts[1])/100)
+	alpha, mode := m.Encode(1, &r)
+	fmt.Printf("1: mode %d, alpha %.3f, decoded %.6g\n", mode, alpha, m.Decode(alpha, mode))
+	alpha, mode = m.Encode(-20, &r)
+	fmt.Printf("-20: mode %d, alpha %.2f (clipped), decoded %.6g\n", mode, alpha, m.Decode(alpha, mode))
+	// Output:
+	// 5: mode 0 50.5%, mode 1 49.5%
+	// 1: mode 0, alpha 0.125, decoded 1
+	// -20: mode 0, alpha -0.99 (clipped), decoded -7.92
+}

@@ -21,6 +21,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -28,6 +29,7 @@ import (
 	"github.com/vgmsynth/vgmsynth/pipeline"
 	"github.com/vgmsynth/vgmsynth/runners"
 	"github.com/vgmsynth/vgmsynth/transforms"
+	"github.com/vgmsynth/vgmsynth/vgm/table"
 )
 
 // Version is the release, set at build time with -ldflags "-X main.Version=...".
@@ -62,6 +64,9 @@ Usage:
   vgmsynth generate --model model.json --rows N --output PREFIX [--format csv|parquet] [--shards K] [--seed 0]
   vgmsynth run      --input GLOB --rows N --output PREFIX [--model model.json] [...]
   vgmsynth evaluate --real GLOB --synthetic GLOB [--json] [--report report.html]
+  vgmsynth inspect  --model model.json [--plot DIR]
+  vgmsynth encode   --model model.json --input GLOB --output PREFIX [--seed 0]
+  vgmsynth decode   --model model.json --input GLOB --output PREFIX
   vgmsynth version
 
 Run "vgmsynth COMMAND --help" for a command's flags. Beam's runner flags
@@ -134,6 +139,10 @@ func run(args []string, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop() // a second interrupt kills at once
+	}()
 	if err := job(ctx); err != nil {
 		var ue usageError
 		if errors.As(err, &ue) {
@@ -141,7 +150,7 @@ func run(args []string, stderr io.Writer) int {
 			return 2
 		}
 		if ctx.Err() != nil {
-			fmt.Fprintf(stderr, "vgmsynth %s: interrupted; no output was finalised\n", args[0])
+			fmt.Fprintf(stderr, "vgmsynth %s: interrupted; no output was finalised, temporary files removed\n", args[0])
 			return 1
 		}
 		fmt.Fprintf(stderr, "vgmsynth %s: %v\n", args[0], err)
@@ -224,7 +233,7 @@ var commands = map[string]command{
 				if err := pipeline.BuildGenerateFrom(ctx, s, data, o); err != nil {
 					return err
 				}
-				if err := execute(ctx, p, common, "wrote", o.Rows); err != nil {
+				if err := finish(ctx, o, common, execute(ctx, p, common, "wrote", o.Rows)); err != nil {
 					return err
 				}
 				common.logf("wrote %d rows to %s (manifest %s)\n", o.Rows, o.Prefix, transforms.ManifestName(o.Prefix))
@@ -250,7 +259,7 @@ var commands = map[string]command{
 					return err
 				}
 				p, s := beam.NewPipelineWithRoot()
-				m, err := pipeline.BuildFit(ctx, s, input)
+				m, sample, err := pipeline.BuildFitSample(ctx, s, input)
 				if err != nil {
 					return err
 				}
@@ -260,7 +269,9 @@ var commands = map[string]command{
 				if err := pipeline.BuildGenerate(ctx, s, m, o); err != nil {
 					return err
 				}
-				if err := execute(ctx, p, common, "processed", 0); err != nil {
+				pipeline.BuildCopyCheck(s, sample, m, o)
+				defer reportCopies(common)()
+				if err := finish(ctx, o, common, execute(ctx, p, common, "processed", 0)); err != nil {
 					return err
 				}
 				common.logf("wrote %d rows to %s (manifest %s)\n", o.Rows, o.Prefix, transforms.ManifestName(o.Prefix))
@@ -306,6 +317,9 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 	size := fs.Int("sample-size", pipeline.DefaultSampleSize, "rows sampled from the input to fit on")
 	modelType := stringFlag(fs, "model-type", "network", "model: network (Bayesian network over modes and categories + Gaussian copula) or independent (per-column marginals)")
 	schema := stringFlag(fs, "schema", "", `JSON file overriding column kinds: {"column": "float|integer|categorical|boolean|datetime|id", ...}`)
+	ownFlags["min-category-count"], ownFlags["no-exact-bounds"] = true, true
+	minCount := fs.Int("min-category-count", table.DefaultMinCategoryCount, `privacy: values seen fewer times are not stored in the model (rare text becomes "other"); 0 keeps all`)
+	noExact := fs.Bool("no-exact-bounds", false, "privacy: store no exact minimum, maximum or extreme quantile of the data (bounds from the fitted distribution)")
 	return func(c *common) (pipeline.Input, error) {
 		if *input == "" {
 			return pipeline.Input{}, usageError{errors.New("--input is required")}
@@ -313,7 +327,10 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 		if *size <= 0 {
 			return pipeline.Input{}, usageError{fmt.Errorf("--sample-size must be positive, not %d", *size)}
 		}
-		in := pipeline.Input{Glob: *input, SampleSize: *size, Seed: *c.seed, Roots: runners.Roots(), ModelType: *modelType}
+		if *minCount < 0 {
+			return pipeline.Input{}, usageError{fmt.Errorf("--min-category-count must be 0 or more, not %d", *minCount)}
+		}
+		in := pipeline.Input{Glob: *input, SampleSize: *size, Seed: *c.seed, Roots: runners.Roots(), ModelType: *modelType, MinCategoryCount: *minCount, NoExactBounds: *noExact}
 		if *schema != "" {
 			kinds, err := readSchema(*schema)
 			if err != nil {
@@ -389,8 +406,58 @@ func outputFlags(fs *flag.FlagSet) func(*flag.FlagSet, *common) (pipeline.Output
 		return pipeline.Output{
 			Prefix: *output, Format: *format, Compression: *compression, Rows: n,
 			Shards: *shards, Seed: *c.seed, Overwrite: *overwrite, Roots: runners.Roots(),
+			// Recovery notes are warnings: printed even with --quiet.
+			RunID: pipeline.NewRunID(), Notify: func(msg string) { fmt.Fprintf(os.Stderr, "vgmsynth: %s\n", msg) },
 		}, nil
 	}
+}
+
+// reportCopies prints the result of run's exact-copy check when the job
+// ran in this process (elsewhere: the counter vgmsynth/exact_copies);
+// copies are a warning, printed even with --quiet.
+func reportCopies(c *common) (done func()) {
+	var copies, checked, sample int64
+	var got bool
+	var mu sync.Mutex
+	transforms.CopyReport = func(n, m, k int64) {
+		mu.Lock()
+		copies, checked, sample, got = n, m, k, true
+		mu.Unlock()
+	}
+	return func() {
+		transforms.CopyReport = nil
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case !got:
+		case copies > 0:
+			fmt.Fprintf(os.Stderr, "vgmsynth: warning: %d of the first %d generated rows are exact copies of real rows (of the %d sampled); see docs/reliability.md\n", copies, checked, sample)
+		default:
+			c.logf("checked the first %d generated rows against the %d sampled real rows: no exact copies\n", checked, sample)
+		}
+	}
+}
+
+// finish cleans up after a generating job that failed or was interrupted:
+// it removes the run's temporary files, unless every shard had been
+// written, in which case it completes the output and the command succeeds.
+func finish(ctx context.Context, o pipeline.Output, c *common, err error) error {
+	if err == nil {
+		return nil
+	}
+	finished, aerr := pipeline.Abandon(context.Background(), o)
+	if finished {
+		why := "interrupted"
+		if ctx.Err() == nil {
+			why = fmt.Sprintf("stopped (%v)", err)
+		}
+		fmt.Fprintf(os.Stderr, "vgmsynth: %s after every shard was written: completed the output\n", why)
+		return nil
+	}
+	if aerr != nil {
+		return fmt.Errorf("%w (cleaning up: %v)", err, aerr)
+	}
+	return err
 }
 
 // parseCount reads a row count: digits, optionally with _ separators or a

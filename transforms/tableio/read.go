@@ -62,18 +62,50 @@ func Files(ctx context.Context, glob string) ([]string, error) {
 	var out []string
 	for _, f := range files {
 		if isLocal(f) {
-			st, err := os.Stat(f)
-			if err != nil {
-				return nil, fmt.Errorf("input %s: %w", f, err)
-			}
-			if st.IsDir() {
-				return nil, fmt.Errorf("input %s: is a directory (give a file or a glob such as %s)", f, path.Join(f, "*.csv"))
+			if err := checkLocalFile(f); err != nil {
+				return nil, err
 			}
 		}
 		out = append(out, f)
 	}
 	slices.Sort(out)
 	return out, nil
+}
+
+// checkLocalFile refuses, before any work starts, a local input that is
+// not a readable regular file: a directory, a dangling link, a named pipe
+// or device (whose reads could block for ever), or a file this process may
+// not read.
+func checkLocalFile(f string) error {
+	name := strings.TrimPrefix(f, "file://")
+	st, err := os.Stat(name)
+	if err != nil {
+		if lt, lerr := os.Lstat(name); lerr == nil && lt.Mode()&os.ModeSymlink != 0 {
+			target, _ := os.Readlink(name)
+			return fmt.Errorf("input %s: is a symbolic link to %s, which cannot be read: %w", f, target, errors.Unwrap(err))
+		}
+		return fmt.Errorf("input %s: %w", f, err)
+	}
+	if st.IsDir() {
+		return fmt.Errorf("input %s: is a directory (give a file or a glob such as %s)", f, path.Join(f, "*.csv"))
+	}
+	if !st.Mode().IsRegular() {
+		what := "a special file"
+		switch t := st.Mode().Type(); {
+		case t&os.ModeNamedPipe != 0:
+			what = "a named pipe"
+		case t&os.ModeSocket != 0:
+			what = "a socket"
+		case t&os.ModeDevice != 0:
+			what = "a device"
+		}
+		return fmt.Errorf("input %s: is %s, not a regular file: give a file", f, what)
+	}
+	r, err := os.Open(name)
+	if err != nil {
+		return fmt.Errorf("input %s: cannot be read: %w", f, errors.Unwrap(err))
+	}
+	return r.Close()
 }
 
 func isLocal(p string) bool { return !strings.Contains(p, "://") || strings.HasPrefix(p, "file://") }
@@ -308,6 +340,9 @@ func csvError(p string, lineBase int64, err error) error {
 		if lineBase < 0 {
 			return fmt.Errorf("%s: %v", p, pe.Err)
 		}
+		if errors.Is(pe.Err, csv.ErrQuote) && pe.StartLine != pe.Line {
+			return fmt.Errorf("%s:%d: a quoted field starting on this line is not closed properly (%v, found at line %d, column %d)", p, lineBase+int64(pe.StartLine), pe.Err, lineBase+int64(pe.Line), pe.Column)
+		}
 		return fmt.Errorf("%s:%d:%d: %v", p, lineBase+int64(pe.Line), pe.Column, pe.Err)
 	}
 	return fmt.Errorf("read %s: %w", p, err)
@@ -404,33 +439,34 @@ func readCSV(ctx context.Context, sp Split, header []string, fn RowFunc) error {
 		if err == io.EOF {
 			return nil
 		}
-		line := int64(0)
-		if lineBase >= 0 {
-			l, _ := cr.FieldPos(0)
-			line = int64(l) + lineBase
-		}
 		if err != nil {
 			return csvError(sp.Path, lineBase, err)
 		}
-		var where string
-		if line > 0 {
-			where = fmt.Sprintf("%s:%d", sp.Path, line)
-		} else {
-			where = fmt.Sprintf("%s: row at byte %d", sp.Path, off)
+		line := int64(0)
+		if lineBase >= 0 && len(rec) > 0 {
+			l, _ := cr.FieldPos(0)
+			line = int64(l) + lineBase
+		}
+		// where names the row in an error; only formatted when needed.
+		where := func() string {
+			if line > 0 {
+				return fmt.Sprintf("%s:%d", sp.Path, line)
+			}
+			return fmt.Sprintf("%s: row at byte %d", sp.Path, off)
 		}
 		if len(rec) != len(header) {
 			if len(rec) == 1 && rec[0] == "" {
 				continue // a blank line
 			}
-			return fmt.Errorf("%s: has %d fields, the header has %d", where, len(rec), len(header))
+			return fmt.Errorf("%s: has %d fields, the header has %d", where(), len(rec), len(header))
 		}
 		for i, v := range rec {
 			if err := checkField(v); err != nil {
-				return fmt.Errorf("%s: column %q: %w", where, header[i], err)
+				return fmt.Errorf("%s: column %q: %w", where(), header[i], err)
 			}
 		}
 		if err := fn(off, line, rec); err != nil {
-			return fmt.Errorf("%s: %w", where, err)
+			return fmt.Errorf("%s: %w", where(), err)
 		}
 	}
 }

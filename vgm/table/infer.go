@@ -69,8 +69,12 @@ func Infer(values []string) Inferred {
 }
 
 // FormatFor returns the output format of values forced to kind k by a
-// user's schema, and whether the values fit that kind at all.
+// user's schema, and whether the values fit that kind at all. No values
+// (an all-null column) fit any kind.
 func FormatFor(k Kind, values []string) (Format, bool) {
+	if len(values) == 0 {
+		return Format{}, true
+	}
 	switch k {
 	case Boolean:
 		return inferBoolean(values)
@@ -84,7 +88,8 @@ func FormatFor(k Kind, values []string) (Format, bool) {
 	case ID:
 		f, ok := inferID(values)
 		if !ok {
-			f, ok = idTemplate(values), len(values) > 0
+			f = idTemplate(values)
+			ok = f.Template != ""
 		}
 		return f, ok
 	}
@@ -167,6 +172,9 @@ func fewDistinct(values []string) bool {
 
 // inferDatetime finds one layout that parses every value.
 func inferDatetime(values []string) (Format, bool) {
+	if len(values) == 0 {
+		return Format{}, false
+	}
 	for _, layout := range dateLayouts {
 		if _, err := time.Parse(layout, values[0]); err != nil {
 			continue
@@ -242,7 +250,15 @@ func inferID(values []string) (Format, bool) {
 func ParseValue(k Kind, f Format, v string) (float64, error) {
 	switch k {
 	case Datetime:
-		t, err := time.Parse(f.Layout, v)
+		// Parsing accepts fractional seconds after the seconds whatever the
+		// layout says, and needs them where the layout spells them out: a
+		// column whose values only sometimes have them parses with the
+		// layout written without.
+		layout := f.Layout
+		if f.Decimals > 0 {
+			layout = strings.Replace(layout, "05."+strings.Repeat("0", f.Decimals), "05", 1)
+		}
+		t, err := time.Parse(layout, v)
 		if err != nil {
 			return 0, err
 		}

@@ -24,6 +24,15 @@ const MaxModelBytes = 64 << 20
 const (
 	MaxColumns    = 10000
 	MaxCategories = 100000
+	// MaxListLength bounds every JSON array of a model file: no valid model
+	// has a longer one (categories are the longest lists).
+	MaxListLength = MaxCategories
+	// MaxModelElements bounds the array elements of a whole model file,
+	// far above what a 64 MiB file written by Encode holds, so that a
+	// compact hostile file cannot decode into gigabytes.
+	MaxModelElements = 8 << 20
+	// maxModelDepth bounds the nesting of a model file's JSON.
+	maxModelDepth = 32
 )
 
 // Model is a fitted table model: everything needed to generate rows, and
@@ -201,8 +210,16 @@ func ReadModel(r io.Reader) (*Model, error) {
 	return DecodeModel(data)
 }
 
-// DecodeModel parses and validates a model file's bytes.
+// DecodeModel parses and validates a model file's bytes. The sizes of the
+// file's lists are checked before it is decoded, so that a hostile file
+// is refused before it takes memory.
 func DecodeModel(data []byte) (*Model, error) {
+	if len(data) > MaxModelBytes {
+		return nil, fmt.Errorf("model: file is larger than %d MiB", MaxModelBytes>>20)
+	}
+	if err := checkShape(data); err != nil {
+		return nil, err
+	}
 	var m Model
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -213,12 +230,98 @@ func DecodeModel(data []byte) (*Model, error) {
 		if json.Unmarshal(data, &probe) == nil && probe.FormatVersion > FormatVersion {
 			return nil, fmt.Errorf("model: format_version %d is newer than this vgmsynth understands (%d): upgrade vgmsynth", probe.FormatVersion, FormatVersion)
 		}
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+			return nil, errors.New("model: not a valid vgmsynth model file: unexpected end of the file (is it truncated?)")
+		case errors.As(err, &syn):
+			return nil, fmt.Errorf("model: not a valid vgmsynth model file: %s: %w", position(data, syn.Offset), err)
+		case errors.As(err, &typ):
+			return nil, fmt.Errorf("model: not a valid vgmsynth model file: %s: %w", position(data, typ.Offset), err)
+		}
 		return nil, fmt.Errorf("model: not a valid vgmsynth model file: %w", err)
+	}
+	if dec.More() {
+		return nil, errors.New("model: not a valid vgmsynth model file: more data after the model's JSON object")
 	}
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
 	return &m, nil
+}
+
+// position words a byte offset of data as a line and column.
+func position(data []byte, offset int64) string {
+	offset = min(max(offset, 0), int64(len(data)))
+	before := data[:offset]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := len(before) - bytes.LastIndexByte(before, '\n')
+	return fmt.Sprintf("line %d, column %d", line, col)
+}
+
+// checkShape scans a model file's JSON without decoding it and refuses
+// lists longer than MaxListLength, more than MaxModelElements elements in
+// all, or nesting deeper than maxModelDepth. It does not check the syntax:
+// the decoder does.
+func checkShape(data []byte) error {
+	var depth int
+	var isArray [maxModelDepth]bool
+	var count [maxModelDepth]int
+	total := 0
+	inString, escaped := false, false
+	for i, c := range data {
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '[', '{':
+			if depth > 0 && isArray[depth-1] && count[depth-1] == 0 {
+				count[depth-1] = 1
+			}
+			if depth == maxModelDepth {
+				return fmt.Errorf("model: not a valid vgmsynth model file: nested more than %d deep at %s", maxModelDepth, position(data, int64(i)))
+			}
+			isArray[depth], count[depth] = c == '[', 0
+			depth++
+			continue
+		case ']', '}':
+			if depth > 0 {
+				depth--
+				if isArray[depth] {
+					total += count[depth]
+				}
+			}
+			continue
+		case ',':
+			if depth > 0 && isArray[depth-1] {
+				count[depth-1]++
+				if count[depth-1] > MaxListLength {
+					return fmt.Errorf("model: a list at %s has more than %d elements, more than any valid model file holds", position(data, int64(i)), MaxListLength)
+				}
+				if total+count[depth-1] > MaxModelElements {
+					return fmt.Errorf("model: the file holds more than %d list elements, more than any valid model file", MaxModelElements)
+				}
+			}
+			continue
+		case ' ', '\t', '\n', '\r':
+			continue
+		}
+		if depth > 0 && isArray[depth-1] && count[depth-1] == 0 {
+			count[depth-1] = 1 // the first element
+		}
+	}
+	return nil
 }
 
 // Encode returns the model as indented JSON.

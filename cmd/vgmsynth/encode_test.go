@@ -1,0 +1,82 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/vgmsynth/vgmsynth/transforms"
+)
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestEncodeDecodeCommands(t *testing.T) {
+	dir := t.TempDir()
+	model := fitExample(t, dir)
+	enc := filepath.Join(dir, "enc", "weather")
+	if code, msg := vgmsynth(t, "encode", "--model", model, "--input", evaluateExample, "--output", enc, "--seed", "5", "--quiet"); code != 0 {
+		t.Fatalf("encode: exit %d: %s", code, msg)
+	}
+	if _, err := os.Stat(enc + "-00000-of-00001.parquet"); err != nil {
+		t.Fatal(err)
+	}
+	dec := filepath.Join(dir, "dec", "weather")
+	if code, msg := vgmsynth(t, "decode", "--model", model, "--input", enc+"-*.parquet", "--output", dec, "--quiet"); code != 0 {
+		t.Fatalf("decode: exit %d: %s", code, msg)
+	}
+	b, err := os.ReadFile(transforms.ManifestName(dec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var man transforms.Manifest
+	if err := json.Unmarshal(b, &man); err != nil {
+		t.Fatal(err)
+	}
+	if man.Rows != 1461 || man.Format != "csv" || len(man.Shards) != 1 {
+		t.Errorf("manifest %+v, want 1461 rows in one csv file", man)
+	}
+	want, got := readCSV(t, evaluateExample), readCSV(t, dec+"-00000-of-00001.csv")
+	if len(got) != len(want) {
+		t.Fatalf("%d lines decoded, want %d", len(got), len(want))
+	}
+	// The example has no value far enough in a tail for its alpha to be
+	// clipped: every value comes back as written.
+	for i := range want {
+		if !slices.Equal(got[i], want[i]) {
+			t.Fatalf("line %d: decoded %v, want %v", i+1, got[i], want[i])
+		}
+	}
+
+	// An existing output needs --overwrite; bad usage exits 2.
+	if code, msg := vgmsynth(t, "encode", "--model", model, "--input", evaluateExample, "--output", enc, "--quiet"); code != 1 || !strings.Contains(msg, "--overwrite") {
+		t.Errorf("existing output: exit %d, %q", code, msg)
+	}
+	if code, msg := vgmsynth(t, "encode", "--model", model, "--input", evaluateExample, "--output", enc, "--overwrite", "--quiet"); code != 0 {
+		t.Errorf("--overwrite: exit %d, %q", code, msg)
+	}
+	if code, msg := vgmsynth(t, "encode", "--input", evaluateExample, "--output", enc); code != 2 || !strings.Contains(msg, "--model is required") {
+		t.Errorf("no --model: exit %d, %q", code, msg)
+	}
+	if code, msg := vgmsynth(t, "decode", "--model", model, "--input", evaluateExample, "--output", filepath.Join(dir, "x"), "--quiet"); code != 1 || !strings.Contains(msg, `no column "date.alpha"`) {
+		t.Errorf("decoding a table that is not encoded: exit %d, %q", code, msg)
+	}
+	if code, msg := vgmsynth(t, "encode", "--model", model, "--input", evaluateExample, "--output", filepath.Join(dir, "y"), "--compression", "lz4"); code != 2 || !strings.Contains(msg, "--compression") {
+		t.Errorf("bad compression: exit %d, %q", code, msg)
+	}
+}

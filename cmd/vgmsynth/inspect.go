@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"os"
+
+	"github.com/vgmsynth/vgmsynth/pipeline"
+	"github.com/vgmsynth/vgmsynth/vgm/table"
+)
+
+// inspectStdout is where the inspect command prints the summary; tests
+// replace it.
+var inspectStdout io.Writer = os.Stdout
+
+func init() {
+	commands["inspect"] = command{
+		synopsis: "--model model.json [--plot DIR]",
+		help: "Prints a readable summary of a model file: its type and sample, each\n" +
+			"column's kind, nulls, bounds, format, mixture modes (weights, means, stds),\n" +
+			"atoms, tails and most frequent categories, the network's nodes with their\n" +
+			"parents and the copula's correlation matrix. With --plot, also draws one PNG\n" +
+			"per column into DIR: the mixture density with each weighted mode dashed and\n" +
+			"the atoms as spikes, or the categories' shares. It runs in this process, not\n" +
+			"on a Beam runner.",
+		flags: func(fs *flag.FlagSet) func(context.Context) error {
+			model := stringFlag(fs, "model", "", "model file to read (local or gs://)")
+			plotDir := stringFlag(fs, "plot", "", "also write one PNG per column into this directory (local or gs://)")
+			common := commonFlags(fs)
+			return func(ctx context.Context) error {
+				if *model == "" {
+					return usageError{errors.New("--model is required")}
+				}
+				data, err := pipeline.ReadModel(ctx, *model)
+				if err != nil {
+					return err
+				}
+				m, err := table.DecodeModel(data)
+				if err != nil {
+					return err
+				}
+				if err := pipeline.DescribeModel(inspectStdout, m); err != nil {
+					return err
+				}
+				if *plotDir != "" {
+					paths, err := pipeline.PlotModel(ctx, *plotDir, m)
+					if err != nil {
+						return err
+					}
+					common.logf("wrote %d plots to %s\n", len(paths), *plotDir)
+				}
+				return nil
+			}
+		},
+	}
+}
