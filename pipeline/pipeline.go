@@ -109,9 +109,9 @@ func BuildFitSample(ctx context.Context, s beam.Scope, in Input) (model, summary
 		return none, none, err
 	}
 	switch in.ModelType {
-	case "", table.ModelTypeNetwork, table.ModelTypeIndependent:
+	case "", table.ModelTypeNetwork, table.ModelTypeCopula, table.ModelTypeIndependent:
 	default:
-		return none, none, fmt.Errorf("unknown --model-type %q (want %s or %s)", in.ModelType, table.ModelTypeNetwork, table.ModelTypeIndependent)
+		return none, none, fmt.Errorf("unknown --model-type %q (want %s, %s or %s)", in.ModelType, table.ModelTypeNetwork, table.ModelTypeCopula, table.ModelTypeIndependent)
 	}
 	for name, k := range in.Kinds {
 		if _, err := table.ParseKind(k); err != nil {

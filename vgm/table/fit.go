@@ -89,8 +89,8 @@ func Fit(s *Summary, opt FitOptions) (*Model, error) {
 	if opt.ModelType == "" {
 		opt.ModelType = ModelTypeNetwork
 	}
-	if opt.ModelType != ModelTypeNetwork && opt.ModelType != ModelTypeIndependent {
-		return nil, fmt.Errorf("unknown model type %q (want %s or %s)", opt.ModelType, ModelTypeNetwork, ModelTypeIndependent)
+	if !knownModelType(opt.ModelType) {
+		return nil, fmt.Errorf("unknown model type %q (want %s, %s or %s)", opt.ModelType, ModelTypeNetwork, ModelTypeCopula, ModelTypeIndependent)
 	}
 	m := &Model{
 		FormatVersion: FormatVersion,
@@ -120,7 +120,7 @@ func Fit(s *Summary, opt FitOptions) (*Model, error) {
 			}
 		}
 	}
-	if m.ModelType == ModelTypeNetwork {
+	if m.ModelType != ModelTypeIndependent {
 		if err := fitJoint(m, rows, s.Seed); err != nil {
 			return nil, err
 		}
@@ -171,10 +171,12 @@ func fitColumn(name string, j int, s *Summary, rows []SampledRow, opt FitOptions
 		}
 		col.Kind, col.Format = kind, f
 	} else {
-		if err := checkNumbers(name, s, rows, values, at); err != nil {
-			return nil, nil, err
-		}
 		inf := Infer(values)
+		if inf.Kind == Categorical || inf.Kind == ID {
+			if err := checkNumbers(name, s, rows, values, at); err != nil {
+				return nil, nil, err
+			}
+		}
 		col.Kind, col.Format = inf.Kind, inf.Format
 	}
 	if len(values) == 0 {
@@ -254,6 +256,9 @@ func checkNumbers(name string, s *Summary, rows []SampledRow, values []string, a
 		if err == nil || errors.Is(err, strconv.ErrRange) {
 			nonFinite++
 		}
+		if nonFinite < badCount && badCount*100 > len(values) {
+			return nil // text among numbers, more than a little: a text column
+		}
 		if bad < 0 || before(s, rows[at[i]], rows[at[bad]]) {
 			bad = i
 		}
@@ -306,7 +311,7 @@ func dropRareAtoms(atoms []Atom, x, rest []float64, minCount int) ([]Atom, []flo
 // inexactBounds returns bounds for generated values that are no exact
 // value of the data: the marginal's 0.1% and 99.9% quantiles, kept inside
 // the observed range [lo, hi] rounded outward to a grid of about a tenth of
-// its order of magnitude.
+// its order of magnitude (strictly outward, unless the extreme is zero).
 func inexactBounds(mg *marginal, lo, hi float64) (float64, float64) {
 	qlo, qhi := mg.quantile(0.001), mg.quantile(0.999)
 	scale := hi - lo
@@ -318,6 +323,14 @@ func inexactBounds(mg *marginal, lo, hi float64) (float64, float64) {
 		step = math.Pow(10, math.Floor(math.Log10(scale))-1)
 	}
 	glo, ghi := math.Floor(lo/step)*step, math.Ceil(hi/step)*step
+	// A grid point that is the real extreme moves one step out, but for
+	// zero, the natural bound of counts and amounts.
+	if glo == lo && lo != 0 {
+		glo -= step
+	}
+	if ghi == hi && hi != 0 {
+		ghi += step
+	}
 	if !finite(glo) || !finite(ghi) {
 		glo, ghi = lo, hi
 	}

@@ -119,7 +119,7 @@ func NewGenerator(m *Model) (*Generator, error) {
 		}
 		g.cols = append(g.cols, gc)
 	}
-	if m.ModelType == ModelTypeNetwork {
+	if m.ModelType != ModelTypeIndependent {
 		j, err := newJointGen(m)
 		if err != nil {
 			return nil, err

@@ -48,8 +48,19 @@ const (
 	candidateParents = 6
 )
 
-// ModelTypeNetwork is the default model type: copula and network.
-const ModelTypeNetwork = "network"
+// Model types with a copula.
+const (
+	// ModelTypeNetwork is the default: the copula and the network.
+	ModelTypeNetwork = "network"
+	// ModelTypeCopula is the copula alone: discrete columns are drawn from
+	// their own frequencies (a network without edges). For comparison.
+	ModelTypeCopula = "copula"
+)
+
+// knownModelType reports whether a model type exists.
+func knownModelType(t string) bool {
+	return t == ModelTypeNetwork || t == ModelTypeCopula || t == ModelTypeIndependent
+}
 
 // Network is a Bayesian network over the discrete variables.
 type Network struct {
@@ -183,7 +194,11 @@ func fitJoint(m *Model, rows []SampledRow, seed uint64) error {
 		}
 	}
 	m.Copula = &Copula{Columns: copCols, Correlation: correlations(scores)}
-	m.Network = &Network{Bins: nb, Nodes: learnNetwork(vars, n)}
+	maxParents := MaxParents
+	if m.ModelType == ModelTypeCopula {
+		maxParents = 0
+	}
+	m.Network = &Network{Bins: nb, Nodes: learnNetwork(vars, n, maxParents)}
 	return nil
 }
 
@@ -255,7 +270,7 @@ func pearson(x, y []float64) float64 {
 
 // learnNetwork chooses the network's order and parents greedily and
 // estimates its tables.
-func learnNetwork(vars []variable, n int) []NetworkNode {
+func learnNetwork(vars []variable, n, maxParents int) []NetworkNode {
 	ns := min(n, structureRows)
 	// Pairwise mutual information, to shortlist parents.
 	mi := make([][]float64, len(vars))
@@ -283,7 +298,7 @@ func learnNetwork(vars []variable, n int) []NetworkNode {
 		bestGain, bestVar, bestPos := math.Inf(-1), -1, -1
 		var bestParents []int
 		for pi, v := range pending {
-			parents, gain := bestParentSet(vars, v, available, mi[v], ns)
+			parents, gain := bestParentSet(vars, v, available, mi[v], ns, maxParents)
 			if gain > bestGain {
 				bestGain, bestVar, bestPos, bestParents = gain, v, pi, parents
 			}
@@ -320,7 +335,7 @@ func learnNetwork(vars []variable, n int) []NetworkNode {
 // bestParentSet tries no parents and every set of up to MaxParents
 // shortlisted parents, and returns the set with the largest AIC gain over
 // no parents.
-func bestParentSet(vars []variable, v int, available []int, mi []float64, ns int) ([]int, float64) {
+func bestParentSet(vars []variable, v int, available []int, mi []float64, ns, maxParents int) ([]int, float64) {
 	cands := append([]int(nil), available...)
 	// Shortlist by mutual information with v.
 	for i := 1; i < len(cands); i++ {
@@ -351,7 +366,7 @@ func bestParentSet(vars []variable, v int, available []int, mi []float64, ns int
 				best, bestGain = append([]int(nil), set...), g
 			}
 		}
-		if len(set) == MaxParents {
+		if len(set) == maxParents {
 			return
 		}
 		for i := from; i < len(cands); i++ {

@@ -91,8 +91,8 @@ func (m *Model) Validate() error {
 	if m.FormatVersion > FormatVersion {
 		return fmt.Errorf("model: format_version %d is newer than this vgmsynth understands (%d): upgrade vgmsynth", m.FormatVersion, FormatVersion)
 	}
-	if m.ModelType != ModelTypeIndependent && m.ModelType != ModelTypeNetwork {
-		return fmt.Errorf("model: unknown model_type %q (want %s or %s)", m.ModelType, ModelTypeNetwork, ModelTypeIndependent)
+	if !knownModelType(m.ModelType) {
+		return fmt.Errorf("model: unknown model_type %q (want %s, %s or %s)", m.ModelType, ModelTypeNetwork, ModelTypeCopula, ModelTypeIndependent)
 	}
 	if len(m.Columns) == 0 {
 		return errors.New("model: no columns")
@@ -111,7 +111,7 @@ func (m *Model) Validate() error {
 			return fmt.Errorf("model: column %q: %w", c.Name, err)
 		}
 	}
-	if m.ModelType == ModelTypeNetwork {
+	if m.ModelType != ModelTypeIndependent {
 		return m.validateJoint()
 	}
 	return nil
