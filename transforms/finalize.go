@@ -151,8 +151,13 @@ func committed(ctx context.Context, fs filesystem.Interface, prefix string, man 
 // apply carries out a journal: the steps are idempotent, so that a
 // finalisation interrupted at any point completes when applied again.
 func apply(ctx context.Context, fs filesystem.Interface, prefix string, j journal) error {
-	if len(j.Temps) != len(j.Manifest.Shards) {
-		return fmt.Errorf("finalize %s: the journal %s is inconsistent", prefix, PendingName(prefix))
+	temps, finals, err := j.paths(prefix)
+	if err != nil {
+		return err
+	}
+	keep := slices.Clone(j.Manifest.Shards)
+	for i := range keep {
+		keep[i].Path = finals[i]
 	}
 	manPath := ManifestName(prefix)
 	// An older output under the same prefix loses its manifest first, so
@@ -167,15 +172,15 @@ func apply(ctx context.Context, fs filesystem.Interface, prefix string, j journa
 		if err := stopped(ctx); err != nil {
 			return err
 		}
-		if err := move(ctx, fs, j.Temps[i], sh.Path); err != nil {
+		if err := move(ctx, fs, temps[i], finals[i]); err != nil {
 			return err
 		}
-		if n, err := fs.Size(ctx, sh.Path); err != nil || n != sh.Bytes {
-			return fmt.Errorf("finalize: %s has %d bytes, not the %d written (%v)", sh.Path, n, sh.Bytes, err)
+		if n, err := fs.Size(ctx, finals[i]); err != nil || n != sh.Bytes {
+			return fmt.Errorf("finalize: %s has %d bytes, not the %d written (%v)", finals[i], n, sh.Bytes, err)
 		}
 	}
 	testStep()
-	if err := removeStale(ctx, fs, OutputConfig{Prefix: prefix}, j.Manifest.Shards); err != nil {
+	if err := removeStale(ctx, fs, OutputConfig{Prefix: prefix}, keep); err != nil {
 		return err
 	}
 	b, err := json.MarshalIndent(j.Manifest, "", "  ")
@@ -196,6 +201,34 @@ func apply(ctx context.Context, fs filesystem.Interface, prefix string, j journa
 		return err
 	}
 	return removeTempDir(ctx, fs, dir)
+}
+
+// paths resolves a journal's files against the prefix it is applied to,
+// by base name, so that a journal recovered from another working directory
+// (or through another spelling of the prefix) names the right files, and
+// refuses names that are not this prefix's shards.
+func (j journal) paths(prefix string) (temps, finals []string, err error) {
+	bad := fmt.Errorf("finalize %s: the journal %s is not one this version wrote", prefix, PendingName(prefix))
+	if len(j.Temps) != len(j.Manifest.Shards) || j.RunID == "" || strings.ContainsAny(j.RunID, "/\\.") {
+		return nil, nil, bad
+	}
+	dir, base := splitPath(prefix)
+	for i, sh := range j.Manifest.Shards {
+		_, f := splitPath(sh.Path)
+		_, t := splitPath(j.Temps[i])
+		if !strings.HasPrefix(f, base+"-") || !strings.Contains(f, "-of-") || t != f {
+			return nil, nil, bad
+		}
+		finals = append(finals, dir+f)
+		temps = append(temps, TempDir(prefix, j.RunID)+"/"+f)
+	}
+	return temps, finals, nil
+}
+
+// splitPath splits a path (local or URL) after its last slash.
+func splitPath(p string) (dir, base string) {
+	i := strings.LastIndexByte(p, '/')
+	return p[:i+1], p[i+1:]
 }
 
 // testStep is a test hook: it waits VGMSYNTH_TEST_FINALIZE_DELAY (a Go
@@ -379,8 +412,12 @@ func Recover(ctx context.Context, prefix string) (string, error) {
 // names: the shards it lists and, when no manifest is left, any other
 // shard of the prefix (which no manifest describes), then its journal.
 func rollBack(ctx context.Context, fs filesystem.Interface, prefix string, j journal) error {
-	for _, sh := range j.Manifest.Shards {
-		if err := removeIfExists(ctx, fs, sh.Path); err != nil {
+	_, finals, err := j.paths(prefix)
+	if err != nil {
+		finals = nil // not ours: remove only the journal and shards no manifest describes
+	}
+	for _, p := range finals {
+		if err := removeIfExists(ctx, fs, p); err != nil {
 			return err
 		}
 	}
@@ -395,7 +432,7 @@ func rollBack(ctx context.Context, fs filesystem.Interface, prefix string, j jou
 			}
 		}
 	}
-	if j.RunID != "" {
+	if finals != nil {
 		if err := removeTempDir(ctx, fs, TempDir(prefix, j.RunID)); err != nil {
 			return err
 		}

@@ -291,3 +291,31 @@ func localFS(t *testing.T, p string) filesystem.Interface {
 	t.Cleanup(func() { fs.Close() })
 	return fs
 }
+
+// TestRecoverOtherSpelling interrupts a finalisation under one spelling of
+// the prefix and recovers it under another: the journal's files are found
+// by name, relative to the prefix given.
+func TestRecoverOtherSpelling(t *testing.T) {
+	model := readModelFile(t)
+	dir := t.TempDir()
+	cfg := OutputConfig{Prefix: filepath.Join(dir, "sub") + "/./out", Format: "csv", Rows: 20000, Shards: 3, Seed: 4, RunID: "abc"}
+	results := writeAll(t, cfg, model)
+	man, temps := manifestOf(cfg, results)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := commit(ctx, localFS(t, cfg.Prefix), cfg.Prefix, cfg.RunID, man, temps); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled finalisation: %v", err)
+	}
+	other := filepath.Join(dir, "sub", "out")
+	note, err := Recover(context.Background(), other)
+	if err != nil || note == "" {
+		t.Fatalf("Recover: %q, %v", note, err)
+	}
+	files, _ := ExistingOutput(context.Background(), other)
+	if len(files) != 4 {
+		t.Fatalf("after recovery: %v", files)
+	}
+	if left, _ := filepath.Glob(other + ".*"); len(left) > 0 {
+		t.Fatalf("left after recovery: %v", left)
+	}
+}

@@ -64,12 +64,12 @@ func TestKill(t *testing.T) {
 	// Calibrate: how long a whole run takes here.
 	start := time.Now()
 	cal := filepath.Join(dir, "calibrate", "o")
-	if out, err := gen(cal, "3M").CombinedOutput(); err != nil {
+	if out, err := gen(cal, "2M").CombinedOutput(); err != nil {
 		t.Fatalf("generate: %v\n%s", err, out)
 	}
 	full := time.Since(start)
 	os.RemoveAll(filepath.Dir(cal))
-	t.Logf("a run of 3M rows takes %v", full)
+	t.Logf("a run of 2M rows takes %v", full)
 
 	rng := rand.New(rand.NewPCG(2024, 11))
 	const trials = 24
@@ -89,7 +89,7 @@ func TestKill(t *testing.T) {
 		if overwrite {
 			extra = []string{"--overwrite"}
 		}
-		cmd := gen(prefix, "3M", extra...)
+		cmd := gen(prefix, "2M", extra...)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		if err := cmd.Start(); err != nil {

@@ -429,7 +429,7 @@ func reportCopies(c *common) (done func()) {
 		mu.Lock()
 		defer mu.Unlock()
 		switch {
-		case !got:
+		case !got || checked == 0:
 		case copies > 0:
 			fmt.Fprintf(os.Stderr, "vgmsynth: warning: %d of the first %d generated rows are exact copies of real rows (of the %d sampled); see docs/reliability.md\n", copies, checked, sample)
 		default:

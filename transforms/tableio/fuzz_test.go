@@ -33,6 +33,10 @@ func FuzzReadCSV(f *testing.F) {
 	f.Add([]byte("\ufeffa,b\r\n1,2\r\n\r\n3,4"))
 	f.Add([]byte("a\n\"\"\"\n"))
 	dir := f.TempDir()
+	if shm, err := os.MkdirTemp("/dev/shm", "fuzzcsv"); err == nil { // in memory: faster
+		dir = shm
+		f.Cleanup(func() { os.RemoveAll(shm) })
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p := filepath.Join(dir, "in.csv")
 		if err := os.WriteFile(p, data, 0o644); err != nil {
