@@ -25,7 +25,7 @@ type flexMetadata struct {
 
 // notTemplateParameters are run's flags that the Flex Template leaves out
 // on purpose: they shape the launcher's console output only.
-var notTemplateParameters = []string{"verbose", "quiet"}
+var notTemplateParameters = []string{"verbose", "quiet", "log-format"}
 
 // runFlags lists the flags "vgmsynth run --help" shows, vgmsynth's own.
 func runFlags(t *testing.T) []string {

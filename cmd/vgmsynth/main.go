@@ -110,6 +110,8 @@ func run(args []string, stderr io.Writer) int {
 	})
 	job := cmd.flags(fs)
 	configPath := configFlags(fs)
+	ownFlags["log-format"] = true
+	logFormat := fs.String("log-format", "text", "messages on stderr: text, or json (one object per line)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: vgmsynth %s %s\n\n%s\n\nFlags:\n", args[0], cmd.synopsis, cmd.help)
 		printOwnFlags(stderr, fs)
@@ -121,6 +123,16 @@ func run(args []string, stderr io.Writer) int {
 		}
 		return 2
 	}
+	switch *logFormat {
+	case "text":
+	case "json":
+		stderr = &jsonLines{w: stderr, prefix: "vgmsynth " + args[0] + ":"}
+	default:
+		fmt.Fprintf(stderr, "vgmsynth %s: unknown --log-format %q (want text or json)\n", args[0], *logFormat)
+		return 2
+	}
+	errOut = stderr
+	defer func() { errOut = os.Stderr }()
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "vgmsynth %s: unexpected argument %q\n", args[0], fs.Arg(0))
 		return 2
@@ -296,7 +308,7 @@ type common struct {
 
 func (c *common) logf(format string, args ...any) {
 	if !*c.quiet {
-		fmt.Fprintf(os.Stderr, format, args...)
+		fmt.Fprintf(errOut, format, args...)
 	}
 }
 
@@ -407,7 +419,7 @@ func outputFlags(fs *flag.FlagSet) func(*flag.FlagSet, *common) (pipeline.Output
 			Prefix: *output, Format: *format, Compression: *compression, Rows: n,
 			Shards: *shards, Seed: *c.seed, Overwrite: *overwrite, Roots: runners.Roots(),
 			// Recovery notes are warnings: printed even with --quiet.
-			RunID: pipeline.NewRunID(), Notify: func(msg string) { fmt.Fprintf(os.Stderr, "vgmsynth: %s\n", msg) },
+			RunID: pipeline.NewRunID(), Notify: func(msg string) { fmt.Fprintf(errOut, "vgmsynth: %s\n", msg) },
 		}, nil
 	}
 }
@@ -431,7 +443,7 @@ func reportCopies(c *common) (done func()) {
 		switch {
 		case !got || checked == 0:
 		case copies > 0:
-			fmt.Fprintf(os.Stderr, "vgmsynth: warning: %d of the first %d generated rows are exact copies of real rows (of the %d sampled); see docs/reliability.md\n", copies, checked, sample)
+			fmt.Fprintf(errOut, "vgmsynth: warning: %d of the first %d generated rows are exact copies of real rows (of the %d sampled); see docs/reliability.md\n", copies, checked, sample)
 		default:
 			c.logf("checked the first %d generated rows against the %d sampled real rows: no exact copies\n", checked, sample)
 		}
@@ -451,7 +463,7 @@ func finish(ctx context.Context, o pipeline.Output, c *common, err error) error 
 		if ctx.Err() == nil {
 			why = fmt.Sprintf("stopped (%v)", err)
 		}
-		fmt.Fprintf(os.Stderr, "vgmsynth: %s after every shard was written: completed the output\n", why)
+		fmt.Fprintf(errOut, "vgmsynth: %s after every shard was written: completed the output\n", why)
 		return nil
 	}
 	if aerr != nil {
@@ -496,7 +508,7 @@ func parseCount(s string) (int64, error) {
 func execute(ctx context.Context, p *beam.Pipeline, c *common, verb string, total int64) error {
 	runners.Init(*c.verbose)
 	if !*c.quiet {
-		defer startProgress(ctx, os.Stderr, verb, total)()
+		defer startProgress(ctx, errOut, verb, total)()
 	}
 	return runners.Run(ctx, p)
 }

@@ -117,3 +117,13 @@ func TestRunExample(t *testing.T) {
 		t.Fatalf("parquet shards: %v", files)
 	}
 }
+
+func TestLogFormatJSON(t *testing.T) {
+	code, msg := vgmsynth(t, "run", "--input", "nope.csv", "--rows", "10", "--output", t.TempDir()+"/x", "--log-format", "json")
+	if code != 1 || !strings.HasPrefix(msg, "{") || !strings.Contains(msg, `"level":"error"`) || !strings.Contains(msg, "nope.csv") {
+		t.Fatalf("exit %d, %q", code, msg)
+	}
+	if code, _ := vgmsynth(t, "run", "--log-format", "xml"); code != 2 {
+		t.Fatalf("--log-format xml: exit %d, want 2", code)
+	}
+}
