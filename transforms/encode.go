@@ -894,20 +894,12 @@ type encodedWriter struct {
 const encodedBatch = 1024
 
 func newEncodedWriter(out io.Writer, cols []EncodedColumn, compression string) (*encodedWriter, error) {
-	var codec parquet.WriterOption
-	switch compression {
-	case "", "snappy":
-		codec = parquet.Compression(&parquet.Snappy)
-	case "none":
-		codec = parquet.Compression(&parquet.Uncompressed)
-	case "zstd":
-		codec = parquet.Compression(&parquet.Zstd)
-	case "gzip":
-		codec = parquet.Compression(&parquet.Gzip)
-	default:
-		return nil, fmt.Errorf("unknown compression %q (want none, snappy, zstd or gzip)", compression)
+	c, err := tableio.ParquetCodec(compression)
+	if err != nil {
+		return nil, err
 	}
-	group := encodedGroup{Group: parquet.Group{}}
+	codec := parquet.Compression(c)
+	group := tableio.NewOrderedGroup()
 	for _, c := range cols {
 		var node parquet.Node
 		switch c.Part {
@@ -918,8 +910,7 @@ func newEncodedWriter(out io.Writer, cols []EncodedColumn, compression string) (
 		default:
 			node = parquet.String()
 		}
-		group.Group[c.Name] = parquet.Optional(node)
-		group.order = append(group.order, c.Name)
+		group.Add(c.Name, parquet.Optional(node))
 	}
 	ew := &encodedWriter{
 		w: parquet.NewWriter(out, parquet.NewSchema("vgmsynth_encoded", group), codec,
@@ -978,26 +969,6 @@ func (ew *encodedWriter) close() error {
 		return fmt.Errorf("close parquet file: %w", err)
 	}
 	return nil
-}
-
-// encodedGroup is a Parquet group whose fields keep the given order rather
-// than parquet-go's alphabetical one.
-type encodedGroup struct {
-	parquet.Group
-	order []string
-}
-
-// Fields returns the group's fields in order.
-func (g encodedGroup) Fields() []parquet.Field {
-	byName := map[string]parquet.Field{}
-	for _, f := range g.Group.Fields() {
-		byName[f.Name()] = f
-	}
-	out := make([]parquet.Field, 0, len(g.order))
-	for _, name := range g.order {
-		out = append(out, byName[name])
-	}
-	return out
 }
 
 // finalizeCodecFn renames the files of Encode or Decode to their final

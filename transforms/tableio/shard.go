@@ -40,7 +40,7 @@ func ShardExtension(format, compression string) string {
 // CheckCompression validates a format's compression name.
 func CheckCompression(format, compression string) error {
 	if format == FormatParquet {
-		_, err := parquetCodec(compression)
+		_, err := ParquetCodec(compression)
 		return err
 	}
 	switch compression {

@@ -116,15 +116,14 @@ const ParquetRowGroupRows = 32 * table.BlockSize
 // NewParquetWriter starts a Parquet file on out with the given compression
 // codec (none, snappy, zstd or gzip).
 func NewParquetWriter(out io.Writer, g *table.Generator, compression string) (*ParquetWriter, error) {
-	codec, err := parquetCodec(compression)
+	codec, err := ParquetCodec(compression)
 	if err != nil {
 		return nil, err
 	}
-	group := orderedGroup{Group: parquet.Group{}}
+	group := NewOrderedGroup()
 	var textCols []string
 	for _, c := range g.Model.Columns {
-		group.Group[c.Name] = parquet.Optional(parquetNode(c.Kind))
-		group.order = append(group.order, c.Name)
+		group.Add(c.Name, parquet.Optional(parquetNode(c.Kind)))
 		if c.Kind == table.Categorical || c.Kind == table.ID {
 			textCols = append(textCols, c.Name)
 		}
@@ -173,7 +172,9 @@ func parquetNode(k table.Kind) parquet.Node {
 	}
 }
 
-func parquetCodec(name string) (compress.Codec, error) {
+// ParquetCodec returns the Parquet compression codec of a name: none,
+// snappy (the default), zstd or gzip.
+func ParquetCodec(name string) (compress.Codec, error) {
 	switch name {
 	case "", "snappy":
 		return fastSnappy{}, nil
@@ -296,15 +297,24 @@ func (pw *ParquetWriter) Close() error {
 	return nil
 }
 
-// orderedGroup is a Parquet group whose fields keep the given order rather
-// than parquet-go's alphabetical one.
-type orderedGroup struct {
+// OrderedGroup is a Parquet group whose fields keep the order they were
+// added in, rather than parquet-go's alphabetical one.
+type OrderedGroup struct {
 	parquet.Group
 	order []string
 }
 
+// NewOrderedGroup returns an empty group.
+func NewOrderedGroup() *OrderedGroup { return &OrderedGroup{Group: parquet.Group{}} }
+
+// Add appends a field.
+func (g *OrderedGroup) Add(name string, node parquet.Node) {
+	g.Group[name] = node
+	g.order = append(g.order, name)
+}
+
 // Fields returns the group's fields in order.
-func (g orderedGroup) Fields() []parquet.Field {
+func (g *OrderedGroup) Fields() []parquet.Field {
 	byName := map[string]parquet.Field{}
 	for _, f := range g.Group.Fields() {
 		byName[f.Name()] = f
