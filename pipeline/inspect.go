@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -17,11 +16,9 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/vgmsynth/vgmsynth/vgm/table"
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // inspectCategories is how many of a column's most frequent categories
@@ -348,7 +345,7 @@ func PlotModel(ctx context.Context, dir string, m *table.Model) ([]string, error
 		if err != nil {
 			return written, fmt.Errorf("plot column %q: %w", c.Name, err)
 		}
-		png, err := inspectPNG(p, 5.6*vg.Inch, h)
+		png, err := renderPNG(p, 5.6*vg.Inch, h)
 		if err != nil {
 			return written, fmt.Errorf("plot column %q: %w", c.Name, err)
 		}
@@ -404,32 +401,15 @@ func inspectWrite(ctx context.Context, path string, data []byte) error {
 	return nil
 }
 
+// inspectNewPlot is the report's plot style with a title and plain ticks
+// (model plots show densities and frequencies, not shares of rows).
 func inspectNewPlot(title string) *plot.Plot {
-	p := plot.New()
+	p := newPlot(false)
 	p.Title.Text = title
-	p.Legend.Top = true
-	p.Legend.ThumbnailWidth = 0.35 * vg.Inch
-	grid := plotter.NewGrid()
-	grid.Vertical.Color = nil
-	p.Add(grid)
-	for _, f := range []*font.Font{
-		&p.Title.TextStyle.Font, &p.Legend.TextStyle.Font,
-		&p.X.Label.TextStyle.Font, &p.X.Tick.Label.Font,
-		&p.Y.Label.TextStyle.Font, &p.Y.Tick.Label.Font,
-	} {
-		f.Variant = "Sans"
-	}
+	p.Title.TextStyle.Font.Variant = "Sans"
+	p.Y.Label.Text = ""
+	p.Y.Tick.Marker = plot.DefaultTicks{}
 	return p
-}
-
-func inspectPNG(p *plot.Plot, w, h vg.Length) ([]byte, error) {
-	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(144))
-	p.Draw(draw.New(c))
-	var buf bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("render plot: %w", err)
-	}
-	return buf.Bytes(), nil
 }
 
 // modelDensityPlot draws a numeric column's model over its bounds: the

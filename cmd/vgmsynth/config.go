@@ -106,24 +106,28 @@ func applyConfig(fs *flag.FlagSet, p string) error {
 }
 
 // readConfig reads a config file, local or remote.
-func readConfig(p string) ([]byte, error) {
+func readConfig(p string) ([]byte, error) { return readSmallFile("config", p, maxConfigBytes) }
+
+// readSmallFile reads a file of at most limit bytes through Beam's
+// filesystems (local or gs://); what names it in errors.
+func readSmallFile(what, p string, limit int64) ([]byte, error) {
 	ctx := context.Background()
 	fsys, err := filesystem.New(ctx, p)
 	if err != nil {
-		return nil, fmt.Errorf("config %s: %w", p, err)
+		return nil, fmt.Errorf("%s %s: %w", what, p, err)
 	}
 	defer fsys.Close()
 	rc, err := fsys.OpenRead(ctx, p)
 	if err != nil {
-		return nil, fmt.Errorf("config %s: %w", p, err)
+		return nil, fmt.Errorf("%s %s: %w", what, p, err)
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, maxConfigBytes+1))
+	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("config %s: %w", p, err)
+		return nil, fmt.Errorf("%s %s: %w", what, p, err)
 	}
-	if len(data) > maxConfigBytes {
-		return nil, fmt.Errorf("config %s: larger than %d KiB", p, maxConfigBytes>>10)
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s %s: larger than %d KiB", what, p, limit>>10)
 	}
 	return data, nil
 }

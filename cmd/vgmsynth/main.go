@@ -25,7 +25,6 @@ import (
 	"syscall"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/vgmsynth/vgmsynth/pipeline"
 	"github.com/vgmsynth/vgmsynth/runners"
 	"github.com/vgmsynth/vgmsynth/transforms"
@@ -357,20 +356,9 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 // readSchema reads a schema file: a JSON object mapping column names to
 // kinds, optionally under a "columns" key.
 func readSchema(path string) (map[string]string, error) {
-	ctx := context.Background()
-	fsys, err := filesystem.New(ctx, path)
+	data, err := readSmallFile("schema", path, 16<<20)
 	if err != nil {
-		return nil, fmt.Errorf("schema %s: %w", path, err)
-	}
-	defer fsys.Close()
-	rc, err := fsys.OpenRead(ctx, path)
-	if err != nil {
-		return nil, fmt.Errorf("schema %s: %w", path, err)
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, 16<<20))
-	if err != nil {
-		return nil, fmt.Errorf("schema %s: %w", path, err)
+		return nil, err
 	}
 	var wrapped struct {
 		Columns map[string]string `json:"columns"`
