@@ -26,6 +26,8 @@ const (
 	streamDetectionSynthetic
 	streamDetectionFolds
 	streamEfficacy
+	streamRulesReal
+	streamRulesSynthetic
 )
 
 // LogicOptions tunes Logic. The zero value is ready to use.
@@ -45,6 +47,11 @@ type LogicOptions struct {
 	// EfficacyRows caps the training rows of each efficacy model (a
 	// larger table is sampled down, seeded). 0 means DefaultEfficacyRows.
 	EfficacyRows int
+	// RuleRows caps the rows of each table the rules are mined on (real)
+	// and checked on (synthetic): a larger table is sampled down, seeded,
+	// so a rule mined on a sample may not hold on every real row. 0 means
+	// DefaultRuleRows.
+	RuleRows int
 	// Seed seeds every sample and fold; equal seeds give equal reports.
 	Seed uint64
 }
@@ -52,10 +59,15 @@ type LogicOptions struct {
 // Logic is what a pairwise score cannot see: whether the synthetic rows
 // keep the logic of the real table. Its figures follow the definitions of
 // the realism check that accompanies the project's test data, so that both
-// report the same kinds of figures; see Detection, Seasonality and Efficacy.
+// report the same kinds of figures; see Detection, RuleCheck, Seasonality and
+// Efficacy.
 type Logic struct {
 	// Detection is the classifier two-sample test; nil when skipped.
 	Detection *Detection `json:"detection,omitempty"`
+	// Rules lists the rules every sampled real row holds (order A <= B,
+	// functional dependencies A -> B, sums C = A + B; see package rules)
+	// with their synthetic violation rates.
+	Rules []RuleCheck `json:"rules"`
 	// Seasonality lists, for each pair of a Datetime column and a Numeric
 	// column whose real eta² reaches SeasonalityThreshold, the eta² of the
 	// real and synthetic tables.
@@ -137,7 +149,13 @@ func LogicOf(real, synthetic Table, opt LogicOptions) (*Logic, error) {
 	if opt.EfficacyRows <= 0 {
 		opt.EfficacyRows = DefaultEfficacyRows
 	}
-	out := &Logic{Seasonality: seasonality(&real, &synthetic)}
+	if opt.RuleRows <= 0 {
+		opt.RuleRows = DefaultRuleRows
+	}
+	out := &Logic{
+		Rules:       checkRules(&real, &synthetic, opt.RuleRows, opt.Seed),
+		Seasonality: seasonality(&real, &synthetic),
+	}
 	if opt.DetectionRows > 0 {
 		out.Detection = detect(&real, &synthetic, opt.DetectionRows, opt.Seed)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 )
 
@@ -217,5 +218,42 @@ func TestBoostMulticlass(t *testing.T) {
 	got := trainAndTest(&tab, &tab, 1, 0)
 	if got < 0.99 {
 		t.Errorf("multiclass AUC %.3f on separable classes, want ≥ 0.99", got)
+	}
+}
+
+func TestLogicRules(t *testing.T) {
+	// lo <= hi and code -> label hold in every real row; the synthetic rows
+	// break the order in 1 row of 10 and the dependency in 1 of 5.
+	mk := func(n, orderEvery, fdEvery int) Table {
+		lo, hi := make([]float64, n), make([]float64, n)
+		code, label := make([]string, n), make([]string, n)
+		for i := range n {
+			lo[i], hi[i] = float64(i%37), float64(i%37+1+i%5)
+			if orderEvery > 0 && i%orderEvery == 0 {
+				hi[i] = lo[i] - 1
+			}
+			k := i % 4
+			code[i], label[i] = strconv.Itoa(k), []string{"none", "one", "two", "three"}[k]
+			if fdEvery > 0 && i%fdEvery == 0 {
+				label[i] = "none"
+				if k == 0 {
+					label[i] = "one"
+				}
+			}
+		}
+		return table(numCol("lo", lo...), numCol("hi", hi...), catCol("code", code...), catCol("label", label...))
+	}
+	lg, err := LogicOf(mk(400, 0, 0), mk(1000, 10, 5), LogicOptions{DetectionRows: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, r := range lg.Rules {
+		got[r.Rule] = r.Violations
+	}
+	for rule, want := range map[string]float64{"lo <= hi": 0.1, "code -> label": 0.2, "label -> code": 0.2} {
+		if v, ok := got[rule]; !ok || math.Abs(v-want) > 1e-9 {
+			t.Errorf("rule %s: violations %v (found %v), want %v; rules %+v", rule, v, ok, want, lg.Rules)
+		}
 	}
 }
