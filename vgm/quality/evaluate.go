@@ -37,6 +37,9 @@ type Options struct {
 	// DefaultPrivacyRows; a negative value skips the distances, leaving them
 	// NaN.
 	PrivacyRows int
+	// Logic, when set, adds the Logic figures (LogicOf) to the report,
+	// with these options; its Seed is replaced by Seed.
+	Logic *LogicOptions
 }
 
 // withDefaults returns o with zero fields replaced by their defaults.
@@ -87,6 +90,13 @@ func Evaluate(real, synthetic Table, opt Options) (*Report, error) {
 			rand.New(rand.NewPCG(opt.Seed, streamPrivacy)))
 	} else {
 		rep.Privacy.DCRSynthetic, rep.Privacy.DCRHoldout, rep.Privacy.DCRRatio = math.NaN(), math.NaN(), math.NaN()
+	}
+	if opt.Logic != nil {
+		lo := *opt.Logic
+		lo.Seed = opt.Seed
+		if rep.Logic, err = LogicOf(real, synthetic, lo); err != nil {
+			return nil, err
+		}
 	}
 	return rep, nil
 }

@@ -1,10 +1,12 @@
 package quality
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -254,6 +256,48 @@ func TestLogicRules(t *testing.T) {
 	for rule, want := range map[string]float64{"lo <= hi": 0.1, "code -> label": 0.2, "label -> code": 0.2} {
 		if v, ok := got[rule]; !ok || math.Abs(v-want) > 1e-9 {
 			t.Errorf("rule %s: violations %v (found %v), want %v; rules %+v", rule, v, ok, want, lg.Rules)
+		}
+	}
+}
+
+func TestEvaluateWithLogic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(10, 11))
+	real, syn, hold := seasonalTable(300, true, true, rng), seasonalTable(300, false, true, rng), seasonalTable(100, true, true, rng)
+	rep, err := Evaluate(real, syn, Options{Logic: &LogicOptions{Target: "c", Holdout: &hold}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Logic == nil || rep.Logic.Detection == nil || rep.Logic.Efficacy == nil || len(rep.Logic.Seasonality) != 1 {
+		t.Fatalf("logic %+v, want detection, efficacy and one seasonality", rep.Logic)
+	}
+	plain, err := Evaluate(real, syn, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.Logic != nil || plain.Score != rep.Score {
+		t.Errorf("without Logic: logic %+v, score %v; want none and the same score %v", plain.Logic, plain.Score, rep.Score)
+	}
+	// NaN figures survive a JSON round trip as null.
+	rep.Logic.Seasonality[0].SyntheticEta2 = math.NaN()
+	b, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Report
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !math.IsNaN(back.Logic.Seasonality[0].SyntheticEta2) || back.Logic.Detection.TreeAUC != rep.Logic.Detection.TreeAUC ||
+		back.Logic.Efficacy.Synthetic != rep.Logic.Efficacy.Synthetic {
+		t.Errorf("round trip: %+v, want %+v", back.Logic, rep.Logic)
+	}
+	var text strings.Builder
+	if err := rep.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Logic of the table", "boosted trees", "date by month: temp", "ML efficacy", "roc_auc of c"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("text report lacks %q:\n%s", want, text.String())
 		}
 	}
 }
