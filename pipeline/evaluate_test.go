@@ -452,9 +452,13 @@ func TestEvaluateLoadTableSample(t *testing.T) {
 func TestEvaluateHTMLReport(t *testing.T) {
 	dir := t.TempDir()
 	synth := writeCSVFile(t, dir, "syn.csv", shuffledColumns(t, 11))
-	ev, err := Evaluate(context.Background(), evalExample, synth, EvaluateOptions{})
+	ev, err := Evaluate(context.Background(), evalExample, synth,
+		EvaluateOptions{Logic: true, Target: "weather", Holdout: evalExample})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if l := ev.Report.Logic; l == nil || l.Efficacy == nil || l.Efficacy.HoldoutRows != ev.Real.Table.Len() {
+		t.Fatalf("logic %+v, want efficacy on every holdout row", l)
 	}
 	var buf bytes.Buffer
 	if err := WriteHTMLReport(&buf, ev.Report, &ev.Real, &ev.Synthetic); err != nil {
@@ -478,7 +482,8 @@ func TestEvaluateHTMLReport(t *testing.T) {
 			t.Errorf("page contains %q", bad)
 		}
 	}
-	for _, want := range []string{pctText(ev.Report.Score), "temp_max", "Column Pair Trends", "Exact copies", "DCR ratio"} {
+	for _, want := range []string{pctText(ev.Report.Score), "temp_max", "Column Pair Trends", "Exact copies", "DCR ratio",
+		"Logic of the table", `id="detection"`, "temp_min &lt;= temp_max", `id="seasonality"`, `id="efficacy"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page does not mention %q", want)
 		}

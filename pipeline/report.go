@@ -90,6 +90,7 @@ type reportPage struct {
 	Heatmaps                    []template.HTML
 	HeatmapColumns              int
 	Privacy                     reportPrivacy
+	Logic                       *reportLogic
 }
 
 type reportSide struct {
@@ -221,6 +222,7 @@ func buildReportPage(rep *quality.Report, real, synth *EvaluatedTable) (*reportP
 		ReferenceRows: v.DCRReferenceRows, SyntheticSample: v.DCRSyntheticRows, HoldoutSample: v.DCRHoldoutRows,
 		Figure: dcrSVG(v),
 	}
+	p.Logic = buildReportLogic(rep.Logic)
 	return p, nil
 }
 
@@ -948,6 +950,35 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 </table>
 {{.Privacy.Figure}}
 <p class="muted">Distances to the closest record (DCR) are row distances in [0, 1]: per column |a − b| over the real column's range for numbers and datetimes, 0 or 1 for categories, averaged over the columns.</p>
-</body>
+{{with .Logic}}
+<h2>Logic of the table</h2>
+{{with .Detection}}<h3>Detection</h3>
+<table class="data" id="detection">
+<tr><th>Classifier</th><th>ROC AUC</th><th>Score</th></tr>
+<tr><td>Logistic regression</td><td class="num">{{.LogisticAUC}}</td><td class="num {{.LogisticClass}}">{{.LogisticScore}}</td></tr>
+<tr><td>Boosted trees</td><td class="num">{{.TreeAUC}}</td><td class="num {{.TreeClass}}">{{.TreeScore}}</td></tr>
+</table>
+<p class="muted">A classifier learns to tell {{.RowsEach}} real rows from {{.RowsEach}} synthetic rows; {{.Folds}}-fold cross-validated ROC AUC, 0.5 = indistinguishable. Score 1 − (2·max(AUC, 0.5) − 1), as SDMetrics' LogisticDetection. The trees also see the month, weekday and time of day of datetimes.</p>
+{{end}}<h3>Rules</h3>
+{{if .Rules}}<table class="data" id="rules">
+<tr><th>Rule held by every real row</th><th>Broken in synthetic rows</th><th>Rows checked</th></tr>
+{{range .Rules}}<tr><td><code>{{.Rule}}</code></td><td class="num {{.Class}}">{{.Violations}}</td><td class="num">{{.Checked}}</td></tr>
+{{end}}</table>
+<p class="muted">{{.Broken}} of {{len .Rules}} rules broken by some synthetic row. Order rules <code>A &lt;= B</code>, functional dependencies <code>A -&gt; B</code> and sums <code>C = A + B</code>, mined from the real rows.</p>
+{{else}}<p class="muted">No order, functional dependency or sum holds in every real row.</p>
+{{end}}<h3>Seasonality</h3>
+{{if .Seasonality}}<table class="data" id="seasonality">
+<tr><th>Datetime</th><th>By</th><th>Column</th><th>eta², real</th><th>eta², synthetic</th><th>Gap</th></tr>
+{{range .Seasonality}}<tr><td>{{.Datetime}}</td><td>{{.By}}</td><td>{{.Column}}</td><td class="num">{{.Real}}</td><td class="num">{{.Synthetic}}</td><td class="num {{.Class}}">{{.Gap}}</td></tr>
+{{end}}</table>
+<p class="muted">eta²: the share of the column's variance explained by the month (the hour for short spans with times of day), listed where the real eta² is at least 0.1.</p>
+{{else}}<p class="muted">No numeric column depends on the month or hour of a datetime column (real eta² below 0.1).</p>
+{{end}}{{with .Efficacy}}<h3>ML efficacy</h3>
+<table class="data" id="efficacy">
+<tr><th>Target</th><th>Metric</th><th>Trained on real</th><th>Trained on synthetic</th></tr>
+<tr><td>{{.Target}}</td><td>{{.Metric}}</td><td class="num">{{.Real}}</td><td class="num">{{.Synthetic}}</td></tr>
+</table>
+<p class="muted">Boosted trees predict {{.Target}} on {{.HoldoutRows}} real held-out rows.</p>
+{{end}}{{end}}</body>
 </html>
 `))
