@@ -1,7 +1,6 @@
 package quality
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 )
@@ -58,15 +57,9 @@ func (o Options) withDefaults() Options {
 // lists columns and pairs in the real table's order.
 func Evaluate(real, synthetic Table, opt Options) (*Report, error) {
 	opt = opt.withDefaults()
-	if err := real.validate("real"); err != nil {
-		return nil, fmt.Errorf("quality: %w", err)
-	}
-	if err := synthetic.validate("synthetic"); err != nil {
-		return nil, fmt.Errorf("quality: %w", err)
-	}
-	synthetic, err := align(real, synthetic)
+	synthetic, err := checkPair(real, synthetic)
 	if err != nil {
-		return nil, fmt.Errorf("quality: %w", err)
+		return nil, err
 	}
 
 	rs := real.sample(opt.MaxRows, rand.New(rand.NewPCG(opt.Seed, streamRealSample)))

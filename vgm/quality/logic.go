@@ -133,15 +133,9 @@ type Efficacy struct {
 // LogicOf measures the Logic of synthetic against real. The tables are
 // checked and aligned as in Evaluate.
 func LogicOf(real, synthetic Table, opt LogicOptions) (*Logic, error) {
-	if err := real.validate("real"); err != nil {
-		return nil, fmt.Errorf("quality: %w", err)
-	}
-	if err := synthetic.validate("synthetic"); err != nil {
-		return nil, fmt.Errorf("quality: %w", err)
-	}
-	synthetic, err := align(real, synthetic)
+	synthetic, err := checkPair(real, synthetic)
 	if err != nil {
-		return nil, fmt.Errorf("quality: %w", err)
+		return nil, err
 	}
 	if opt.DetectionRows == 0 {
 		opt.DetectionRows = DefaultDetectionRows
