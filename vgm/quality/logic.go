@@ -146,17 +146,16 @@ func LogicOf(real, synthetic Table, opt LogicOptions) (*Logic, error) {
 	if opt.RuleRows <= 0 {
 		opt.RuleRows = DefaultRuleRows
 	}
-	out := &Logic{
-		Rules:       checkRules(&real, &synthetic, opt.RuleRows, opt.Seed),
-		Seasonality: seasonality(&real, &synthetic),
-	}
-	if opt.DetectionRows > 0 {
-		out.Detection = detect(&real, &synthetic, opt.DetectionRows, opt.Seed)
-	}
+	out := &Logic{}
 	if opt.Target != "" || opt.Holdout != nil {
 		if out.Efficacy, err = efficacy(&real, &synthetic, opt); err != nil {
 			return nil, fmt.Errorf("quality: ML efficacy: %w", err)
 		}
+	}
+	out.Rules = checkRules(&real, &synthetic, opt.RuleRows, opt.Seed)
+	out.Seasonality = seasonality(&real, &synthetic)
+	if opt.DetectionRows > 0 {
+		out.Detection = detect(&real, &synthetic, opt.DetectionRows, opt.Seed)
 	}
 	return out, nil
 }

@@ -97,7 +97,7 @@ func seasonalTable(n int, seasonal, ring bool, rng *rand.Rand) Table {
 
 func TestLogicOf(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	real := seasonalTable(1000, true, true, rng)
+	real := seasonalTable(500, true, true, rng)
 	tests := []struct {
 		name string
 		syn  Table
@@ -106,10 +106,10 @@ func TestLogicOf(t *testing.T) {
 		// seasonality gap of temp by month
 		gapMin, gapMax float64
 	}{
-		{"same distribution", seasonalTable(1000, true, true, rng), 0.56, 0, 0.58, 0, 0.03},
-		{"seasonality lost", seasonalTable(1000, false, true, rng), 0.56, 0.8, 1, 0.6, 1},
+		{"same distribution", seasonalTable(500, true, true, rng), 0.56, 0, 0.58, 0, 0.03},
+		{"seasonality lost", seasonalTable(500, false, true, rng), 0.56, 0.8, 1, 0.6, 1},
 		// The ring is invisible to a linear model and plain to the trees.
-		{"ring filled in", seasonalTable(1000, true, false, rng), 0.56, 0.8, 1, 0, 0.03},
+		{"ring filled in", seasonalTable(500, true, false, rng), 0.56, 0.8, 1, 0, 0.03},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,8 +118,8 @@ func TestLogicOf(t *testing.T) {
 				t.Fatal(err)
 			}
 			d := lg.Detection
-			if d.RowsEach != 1000 {
-				t.Errorf("RowsEach = %d, want 1000", d.RowsEach)
+			if d.RowsEach != 500 {
+				t.Errorf("RowsEach = %d, want 500", d.RowsEach)
 			}
 			if d.LogisticAUC > tt.logisticMax {
 				t.Errorf("logistic AUC %.3f > %.3f", d.LogisticAUC, tt.logisticMax)
@@ -164,11 +164,11 @@ func TestLogicOfSubsamplesDetection(t *testing.T) {
 
 func TestEfficacy(t *testing.T) {
 	rng := rand.New(rand.NewPCG(6, 7))
-	real, hold := seasonalTable(1500, true, true, rng), seasonalTable(500, true, true, rng)
-	good := seasonalTable(3000, true, true, rng)
+	real, hold := seasonalTable(600, true, true, rng), seasonalTable(300, true, true, rng)
+	good := seasonalTable(1200, true, true, rng)
 	// Broken: the category no longer follows the temperature.
-	broken := seasonalTable(3000, true, true, rng)
-	rng.Shuffle(3000, func(i, j int) {
+	broken := seasonalTable(1200, true, true, rng)
+	rng.Shuffle(1200, func(i, j int) {
 		c := broken.Columns[4].Cat
 		c[i], c[j] = c[j], c[i]
 	})
@@ -189,8 +189,8 @@ func TestEfficacy(t *testing.T) {
 				t.Fatal(err)
 			}
 			e := lg.Efficacy
-			if e.Metric != tt.metric || e.HoldoutRows != 500 {
-				t.Errorf("efficacy %+v, want metric %s on 500 rows", e, tt.metric)
+			if e.Metric != tt.metric || e.HoldoutRows != 300 {
+				t.Errorf("efficacy %+v, want metric %s on 300 rows", e, tt.metric)
 			}
 			if e.Real < tt.realMin || e.Synthetic < tt.synMin || e.Synthetic > tt.synMax {
 				t.Errorf("efficacy real %.3f synthetic %.3f, want real ≥ %.2f, synthetic in [%.2f, %.2f]",
