@@ -95,6 +95,7 @@ type reportPage struct {
 	Heatmaps                    []template.HTML
 	HeatmapColumns              int
 	Privacy                     reportPrivacy
+	Logic                       *reportLogic
 }
 
 type reportSide struct {
@@ -226,6 +227,7 @@ func buildReportPage(rep *quality.Report, real, synth *evaluate.EvaluatedTable) 
 		ReferenceRows: v.DCRReferenceRows, SyntheticSample: v.DCRSyntheticRows, HoldoutSample: v.DCRHoldoutRows,
 		Figure: dcrSVG(v),
 	}
+	p.Logic = buildReportLogic(rep.Logic)
 	return p, nil
 }
 

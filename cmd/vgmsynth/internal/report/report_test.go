@@ -28,7 +28,8 @@ func TestWriteHTMLReport(t *testing.T) {
 	if err := os.WriteFile(synth, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ev, err := evaluate.Evaluate(context.Background(), example, synth, evaluate.EvaluateOptions{})
+	ev, err := evaluate.Evaluate(context.Background(), example, synth,
+		evaluate.EvaluateOptions{Logic: true, Target: "weather", Holdout: example})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +55,8 @@ func TestWriteHTMLReport(t *testing.T) {
 			t.Errorf("page contains %q", bad)
 		}
 	}
-	for _, want := range []string{pctText(ev.Report.Score), "temp_max", "Column Pair Trends", "Exact copies", "DCR ratio"} {
+	for _, want := range []string{pctText(ev.Report.Score), "temp_max", "Column Pair Trends", "Exact copies", "DCR ratio",
+		"Logic of the table", `id="detection"`, "temp_min &lt;= temp_max", `id="seasonality"`, `id="efficacy"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page does not mention %q", want)
 		}
