@@ -41,6 +41,9 @@ type Input struct {
 	MinCategoryCount int
 	// NoExactBounds stores no exact extreme value (table.FitOptions).
 	NoExactBounds bool
+	// Rules: a schema file's constraints and mined rules switched off
+	// (table.FitOptions).
+	Rules table.RuleOptions
 }
 
 // Output says what to generate and where.
@@ -139,7 +142,7 @@ func BuildFitSample(ctx context.Context, s beam.Scope, in Input) (model, summary
 	})
 	model = transforms.Fit(s, summary, transforms.FitConfig{
 		Kinds: in.Kinds, Seed: in.Seed, ModelType: in.ModelType,
-		MinCategoryCount: in.MinCategoryCount, NoExactBounds: in.NoExactBounds,
+		MinCategoryCount: in.MinCategoryCount, NoExactBounds: in.NoExactBounds, Rules: in.Rules,
 	})
 	return model, summary, nil
 }
