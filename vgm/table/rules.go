@@ -92,7 +92,8 @@ func fitRules(m *Model, rows []SampledRow, opt RuleOptions, minCount int) ([]rul
 		return out, nil
 	}
 	for _, r := range rules.Mine(cols, rules.Options{MaxRules: MaxRules}) {
-		if slices.Contains(opt.Drop, r.String()) || len(out) == MaxRules {
+		declared := slices.ContainsFunc(out, func(q rules.Rule) bool { return q.String() == r.String() })
+		if declared || slices.Contains(opt.Drop, r.String()) || len(out) == MaxRules {
 			continue
 		}
 		if r.Type == rules.FD {

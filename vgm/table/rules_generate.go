@@ -175,19 +175,19 @@ func newComboGen(g *Generator, r rules.Rule, idx func(string) int) comboGen {
 			v := r.Tuples[t+q]
 			tuple[q] = int32(slices.IndexFunc(g.cols[j].Categories, func(cat Category) bool { return cat.Value == v }))
 		}
-		c.allowed[comboKey(tuple)] = true
+		c.allowed[string(appendKey(nil, tuple))] = true
 		c.byFirst[tuple[0]] = append(c.byFirst[tuple[0]], len(c.tuples))
 		c.tuples = append(c.tuples, tuple)
 	}
 	return c
 }
 
-func comboKey(t []int32) string {
-	b := make([]byte, 0, 4*len(t))
+// appendKey appends a tuple's bytes, a map key.
+func appendKey(b []byte, t []int32) []byte {
 	for _, v := range t {
 		b = append(b, byte(v), byte(v>>8), byte(v>>16), byte(v>>24))
 	}
-	return string(b)
+	return b
 }
 
 // snap returns x as it reads back once printed in the column's format.
@@ -309,13 +309,15 @@ func (f *fdGen) apply(g *Generator, b *Block, n int) {
 
 func (c *comboGen) apply(b *Block, n int, r *rng.Rand) {
 	tuple := make([]int32, len(c.cols))
+	var key []byte
 	for i := 0; i < n; i++ {
 		null := false
 		for q, j := range c.cols {
 			tuple[q] = b.Cols[j].Cat[i]
 			null = null || b.Cols[j].Null[i]
 		}
-		if !null && c.allowed[comboKey(tuple)] {
+		key = appendKey(key[:0], tuple)
+		if !null && c.allowed[string(key)] { // no allocation: a lookup by bytes
 			continue
 		}
 		var pick []int32
