@@ -124,6 +124,13 @@ func BuildFitSample(ctx context.Context, s beam.Scope, in Input) (model, summary
 			return none, none, fmt.Errorf("schema names column %q, which %s does not have (columns: %s)", name, files[0], strings.Join(header, ", "))
 		}
 	}
+	for _, r := range in.Rules.Constraints {
+		for _, name := range r.Columns {
+			if !contains(header, name) {
+				return none, none, fmt.Errorf("schema constraint %s names column %q, which %s does not have (columns: %s)", r.String(), name, files[0], strings.Join(header, ", "))
+			}
+		}
+	}
 	if len(files) == 1 {
 		ok, err := tableio.HasRows(ctx, files[0])
 		if err != nil {

@@ -388,10 +388,10 @@ func readSchema(path string) (map[string]string, table.RuleOptions, error) {
 		case "drop_rules":
 			err = json.Unmarshal(raw, &ro.Drop)
 		default:
-			err = fmt.Errorf("column %q: want a kind name (float, integer, categorical, boolean, datetime or id)", key)
+			err = errors.New("want a kind name (float, integer, categorical, boolean, datetime or id)")
 		}
 		if err != nil {
-			return nil, ro, fmt.Errorf("schema %s: %s: %w", path, key, err)
+			return nil, ro, fmt.Errorf("schema %s: %q: %w", path, key, err)
 		}
 	}
 	return kinds, ro, nil
