@@ -43,6 +43,9 @@ type Input struct {
 	MinCategoryCount int
 	// NoExactBounds stores no exact extreme value (table.FitOptions).
 	NoExactBounds bool
+	// Rules: a schema file's constraints and mined rules switched off
+	// (table.FitOptions).
+	Rules table.RuleOptions
 }
 
 // Output says what to generate and where.
@@ -125,6 +128,13 @@ func BuildFitSample(ctx context.Context, s beam.Scope, in Input) (model, summary
 			return none, none, fmt.Errorf("schema names column %q, which %s does not have (columns: %s)", name, files[0], strings.Join(header, ", "))
 		}
 	}
+	for _, r := range in.Rules.Constraints {
+		for _, name := range r.Columns {
+			if !contains(header, name) {
+				return none, none, fmt.Errorf("schema constraint %s names column %q, which %s does not have (columns: %s)", r.String(), name, files[0], strings.Join(header, ", "))
+			}
+		}
+	}
 	if len(files) == 1 {
 		ok, err := tableio.HasRows(ctx, files[0])
 		if err != nil {
@@ -143,7 +153,7 @@ func BuildFitSample(ctx context.Context, s beam.Scope, in Input) (model, summary
 	})
 	model = transforms.Fit(s, summary, transforms.FitConfig{
 		Kinds: in.Kinds, Seed: in.Seed, ModelType: in.ModelType,
-		MinCategoryCount: in.MinCategoryCount, NoExactBounds: in.NoExactBounds,
+		MinCategoryCount: in.MinCategoryCount, NoExactBounds: in.NoExactBounds, Rules: in.Rules,
 	})
 	return model, summary, nil
 }

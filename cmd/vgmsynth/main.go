@@ -29,6 +29,7 @@ import (
 	"github.com/vgmsynth/vgmsynth/pipeline"
 	"github.com/vgmsynth/vgmsynth/runners"
 	"github.com/vgmsynth/vgmsynth/transforms"
+	"github.com/vgmsynth/vgmsynth/vgm/rules"
 	"github.com/vgmsynth/vgmsynth/vgm/table"
 )
 
@@ -358,7 +359,7 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 	ownFlags["sample-size"] = true
 	size := fs.Int("sample-size", pipeline.DefaultSampleSize, "rows sampled from the input to fit on")
 	modelType := stringFlag(fs, "model-type", "network", "model: network (Gaussian copula over the numeric columns + Bayesian network over the discrete ones), copula (the copula alone) or independent (per-column marginals)")
-	schema := stringFlag(fs, "schema", "", `JSON file overriding column kinds: {"column": "float|integer|categorical|boolean|datetime|id", ...}`)
+	schema := stringFlag(fs, "schema", "", `JSON file overriding column kinds and declaring constraints: {"column": "float|integer|categorical|boolean|datetime|id", ..., "constraints": [{"inequality": ["low", "high"]}, ...], "mined_rules": false, "drop_rules": ["a -> b"]} (docs/formats.md)`)
 	ownFlags["min-category-count"], ownFlags["no-exact-bounds"] = true, true
 	minCount := fs.Int("min-category-count", table.DefaultMinCategoryCount, `privacy: values seen fewer times are not stored in the model (rare text becomes "other"); 0 keeps all`)
 	noExact := fs.Bool("no-exact-bounds", false, "privacy: store no exact minimum, maximum or extreme quantile of the data (bounds from the fitted distribution)")
@@ -374,34 +375,57 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 		}
 		in := pipeline.Input{Glob: *input, SampleSize: *size, Seed: *c.seed, Roots: runners.Roots(), Hooks: c.hooks(), ModelType: *modelType, MinCategoryCount: *minCount, NoExactBounds: *noExact}
 		if *schema != "" {
-			kinds, err := readSchema(*schema)
+			kinds, ro, err := readSchema(*schema)
 			if err != nil {
 				return in, err
 			}
-			in.Kinds = kinds
+			in.Kinds, in.Rules = kinds, ro
 		}
 		return in, nil
 	}
 }
 
 // readSchema reads a schema file: a JSON object mapping column names to
-// kinds, optionally under a "columns" key.
-func readSchema(path string) (map[string]string, error) {
+// kinds (optionally under a "columns" key), beside which "constraints"
+// declares rules (rules.ParseConstraints), "mined_rules": false keeps none
+// of the rules the fit finds, and "drop_rules" names mined rules to leave
+// out as inspect prints them.
+func readSchema(path string) (map[string]string, table.RuleOptions, error) {
+	var ro table.RuleOptions
 	data, err := readSmallFile("schema", path, 16<<20)
 	if err != nil {
-		return nil, err
+		return nil, ro, err
 	}
-	var wrapped struct {
-		Columns map[string]string `json:"columns"`
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		return nil, ro, fmt.Errorf(`schema %s: want a JSON object such as {"price": "float", "zip": "categorical"}: %w`, path, err)
 	}
-	if err := json.Unmarshal(data, &wrapped); err == nil && wrapped.Columns != nil {
-		return wrapped.Columns, nil
+	kinds := map[string]string{}
+	for key, raw := range top {
+		var kind string
+		if json.Unmarshal(raw, &kind) == nil {
+			kinds[key] = kind // a column named like a key below is a column
+			continue
+		}
+		switch key {
+		case "columns":
+			err = json.Unmarshal(raw, &kinds)
+		case "constraints":
+			ro.Constraints, err = rules.ParseConstraints(raw)
+		case "mined_rules":
+			var on bool
+			err = json.Unmarshal(raw, &on)
+			ro.NoMined = !on
+		case "drop_rules":
+			err = json.Unmarshal(raw, &ro.Drop)
+		default:
+			err = errors.New("want a kind name (float, integer, categorical, boolean, datetime or id)")
+		}
+		if err != nil {
+			return nil, ro, fmt.Errorf("schema %s: %q: %w", path, key, err)
+		}
 	}
-	var kinds map[string]string
-	if err := json.Unmarshal(data, &kinds); err != nil {
-		return nil, fmt.Errorf(`schema %s: want a JSON object such as {"price": "float", "zip": "categorical"}: %w`, path, err)
-	}
-	return kinds, nil
+	return kinds, ro, nil
 }
 
 func outputFlags(fs *flag.FlagSet) func(*flag.FlagSet, *common) (pipeline.Output, error) {

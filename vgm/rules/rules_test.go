@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -192,5 +193,44 @@ func TestMineBounds(t *testing.T) {
 	}
 	if got := Mine(cols, Options{MaxColumns: 2}); len(got) != 1 {
 		t.Errorf("MaxColumns 2: %q", names(got))
+	}
+}
+
+func TestParseConstraints(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+		err  string
+	}{
+		{`[{"inequality": ["temp_min", "temp_max"]}]`, []string{"temp_min <= temp_max"}, ""},
+		{`[{"range": ["low", "mid", "high"]}, {"positive": "amount"}]`, []string{"low <= mid", "mid <= high", "amount > 0"}, ""},
+		{`[{"one_hot": ["a", "b"]}, {"fixed_combinations": ["city", "state"]}]`, []string{"one_hot(a, b)", "combinations(city, state)"}, ""},
+		{`[{"inequality": ["a", "b", "c"]}]`, nil, "range"},
+		{`[{"between": ["a", "b"]}]`, nil, "unknown constraint"},
+		{`[{"positive": "a", "one_hot": ["b", "c"]}]`, nil, "one key"},
+		{`[{"one_hot": ["a"]}]`, nil, "at least 2"},
+		{`{"inequality": ["a", "b"]}`, nil, "want a list"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			rs, err := ParseConstraints([]byte(tc.in))
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("err = %v, want one saying %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := names(rs); !slices.Equal(got, tc.want) {
+				t.Errorf("rules %q, want %q", got, tc.want)
+			}
+			for _, r := range rs {
+				if !r.Declared {
+					t.Errorf("%s is not marked declared", r.String())
+				}
+			}
+		})
 	}
 }

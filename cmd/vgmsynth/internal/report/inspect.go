@@ -47,6 +47,8 @@ func DescribeModel(w io.Writer, m *table.Model) error {
 		b.WriteByte('\n')
 		inspectCopula(&b, m)
 	}
+	b.WriteByte('\n')
+	b.WriteString(m.RulesText())
 	_, err := io.WriteString(w, b.String())
 	return err
 }
