@@ -54,6 +54,7 @@ type genColumn struct {
 	slots   []idSlot
 	idSpace uint64
 	days    *dayCache // Datetime columns with a day-first layout
+	shaped  bool      // a number spelt with more than digits and a point
 }
 
 // value rounds and clips a drawn number to the column's resolution and
@@ -87,7 +88,7 @@ func NewGenerator(m *Model) (*Generator, error) {
 	g := &Generator{Model: m}
 	for i := range m.Columns {
 		c := &m.Columns[i]
-		gc := genColumn{Column: c}
+		gc := genColumn{Column: c, shaped: c.Format.shaped()}
 		switch {
 		case c.NullFraction == 1:
 		case c.Kind.Numeric():
@@ -187,8 +188,14 @@ func (g *Generator) AppendText(dst []byte, b *Block, col, row int) []byte {
 	c := &g.cols[col]
 	switch c.Kind {
 	case Float:
+		if c.shaped {
+			return appendNumber(dst, cv.Num[row], c.Format, false)
+		}
 		return appendFloat(dst, cv.Num[row], c.Format)
 	case Integer:
+		if c.shaped {
+			return appendNumber(dst, cv.Num[row], c.Format, true)
+		}
 		return appendInt(dst, int64(cv.Num[row]))
 	case Datetime:
 		if c.days != nil {
