@@ -41,6 +41,8 @@ type Input struct {
 	MinCategoryCount int
 	// NoExactBounds stores no exact extreme value (table.FitOptions).
 	NoExactBounds bool
+	// DecimalMark is "." or ",", or "" to detect it (table.FitOptions).
+	DecimalMark string
 }
 
 // Output says what to generate and where.
@@ -139,7 +141,7 @@ func BuildFitSample(ctx context.Context, s beam.Scope, in Input) (model, summary
 	})
 	model = transforms.Fit(s, summary, transforms.FitConfig{
 		Kinds: in.Kinds, Seed: in.Seed, ModelType: in.ModelType,
-		MinCategoryCount: in.MinCategoryCount, NoExactBounds: in.NoExactBounds,
+		MinCategoryCount: in.MinCategoryCount, NoExactBounds: in.NoExactBounds, DecimalMark: in.DecimalMark,
 	})
 	return model, summary, nil
 }

@@ -28,13 +28,15 @@ type FitConfig struct {
 	// MinCategoryCount and NoExactBounds are table.FitOptions'.
 	MinCategoryCount int
 	NoExactBounds    bool
+	// DecimalMark is "." or ",", or "" to detect it per column.
+	DecimalMark string
 }
 
 // Fit turns the PCollection of one summary made by Sample into a
 // PCollection of one model file (the model's JSON bytes).
 func Fit(s beam.Scope, summary beam.PCollection, cfg FitConfig) beam.PCollection {
 	s = s.Scope("Fit")
-	return beam.ParDo(s, &fitFn{Kinds: cfg.Kinds, Seed: cfg.Seed, ModelType: cfg.ModelType, MinCategoryCount: cfg.MinCategoryCount, NoExactBounds: cfg.NoExactBounds}, summary)
+	return beam.ParDo(s, &fitFn{Kinds: cfg.Kinds, Seed: cfg.Seed, ModelType: cfg.ModelType, MinCategoryCount: cfg.MinCategoryCount, NoExactBounds: cfg.NoExactBounds, DecimalMark: cfg.DecimalMark}, summary)
 }
 
 type fitFn struct {
@@ -43,11 +45,15 @@ type fitFn struct {
 	ModelType        string
 	MinCategoryCount int
 	NoExactBounds    bool
+	DecimalMark      string
 }
 
 func (fn *fitFn) ProcessElement(ctx context.Context, sum table.Summary, emit func([]byte)) error {
 	opt := table.FitOptions{VGM: vgm.DefaultConfig(), Kinds: map[string]table.Kind{}, ModelType: fn.ModelType, MinCategoryCount: fn.MinCategoryCount, NoExactBounds: fn.NoExactBounds}
 	opt.VGM.Seed = fn.Seed
+	if fn.DecimalMark != "" {
+		opt.DecimalMark = fn.DecimalMark[0]
+	}
 	for name, k := range fn.Kinds {
 		kind, err := table.ParseKind(k)
 		if err != nil {

@@ -39,6 +39,9 @@ type FitOptions struct {
 	// grid), the tails of extreme quantiles are dropped, and the range of
 	// real IDs that generated IDs avoid is widened.
 	NoExactBounds bool
+	// DecimalMark is the input numbers' decimal mark, '.' or ','; 0
+	// detects it per column (see InferOptions).
+	DecimalMark byte
 }
 
 // DefaultMinCategoryCount is the command line's FitOptions.MinCategoryCount.
@@ -155,14 +158,14 @@ func fitColumn(name string, j int, s *Summary, rows []SampledRow, opt FitOptions
 	}
 	col = &Column{Name: name, NullFraction: float64(st.Nulls) / float64(total)}
 	if kind, forced := opt.Kinds[name]; forced {
-		f, ok := FormatFor(kind, values)
+		f, ok := formatFor(kind, values, InferOptions{DecimalMark: opt.DecimalMark})
 		if !ok {
 			if kind == ID {
 				return nil, nil, fmt.Errorf("column %q: the schema says id, but its values do not share one shape (the same length, and at each position one kind of character), so no IDs like them can be generated", name)
 			}
 			// Find the first value that does not fit, to name it.
 			for i, v := range values {
-				if _, fits := FormatFor(kind, []string{v}); !fits {
+				if _, fits := formatFor(kind, []string{v}, InferOptions{DecimalMark: opt.DecimalMark}); !fits {
 					r := rows[at[i]]
 					return nil, nil, &FieldError{s.Origin(r), r.Line, name, fmt.Errorf("value %q is not a valid %s (the schema says %s)", v, kind, kind)}
 				}
@@ -171,7 +174,7 @@ func fitColumn(name string, j int, s *Summary, rows []SampledRow, opt FitOptions
 		}
 		col.Kind, col.Format = kind, f
 	} else {
-		inf := Infer(values)
+		inf := InferWith(values, InferOptions{DecimalMark: opt.DecimalMark})
 		if inf.Kind == Categorical || inf.Kind == ID {
 			if err := checkNumbers(name, s, rows, values, at); err != nil {
 				return nil, nil, err
@@ -210,7 +213,7 @@ func fitColumn(name string, j int, s *Summary, rows []SampledRow, opt FitOptions
 		}
 		col.VGM, col.Atoms, col.Tails = mix, atoms, fitTails(x)
 		lo, hi := slices.Min(x), slices.Max(x)
-		if col.Kind != Datetime && st.Numbers > 0 && !st.Text {
+		if col.Kind != Datetime && st.Numbers > 0 && !st.Text && !col.Format.shaped() {
 			lo, hi = st.Min, st.Max // exact, over every row
 		}
 		if opt.NoExactBounds {

@@ -47,14 +47,13 @@ type Generator struct {
 
 type genColumn struct {
 	*Column
-	marg    *marginal
-	alias   *rng.Alias
-	lo, hi  float64
-	round   float64 // Integer and Datetime values are rounded to a multiple of 1/round
-	slots   []idSlot
-	idSpace uint64
-	days    *dayCache // Datetime columns with a day-first layout
-	shaped  bool      // a number spelt with more than digits and a point
+	marg   *marginal
+	alias  *rng.Alias
+	lo, hi float64
+	round  float64 // Integer and Datetime values are rounded to a multiple of 1/round
+	ids    idGen
+	days   *dayCache // Datetime columns with a day-first layout
+	shaped bool      // a number spelt with more than digits and a point
 }
 
 // value rounds and clips a drawn number to the column's resolution and
@@ -105,8 +104,7 @@ func NewGenerator(m *Model) (*Generator, error) {
 				}
 			}
 		case c.Kind == ID:
-			gc.slots, _ = parseTemplate(c.Format.Template)
-			gc.idSpace = idSpace(gc.slots)
+			gc.ids = newIDGen(c.Format)
 		default:
 			w := make([]float64, len(c.Categories))
 			for j, cat := range c.Categories {
@@ -211,19 +209,8 @@ func (g *Generator) AppendText(dst []byte, b *Block, col, row int) []byte {
 	}
 }
 
-// AppendID appends the generated ID of global row i: IDs run in sequence
-// through the template's space, skipping the range real IDs span.
+// AppendID appends the generated ID of global row i: unique for every
+// row, never a real ID (see idGen).
 func (g *Generator) AppendID(dst []byte, col int, i int64) []byte {
-	c := &g.cols[col]
-	x := uint64(i)
-	lo, hi := c.Format.ExcludeLow, c.Format.ExcludeHigh
-	if hi > lo || hi > 0 {
-		if free := c.idSpace - (hi - lo + 1); free > 0 {
-			x %= free
-			if x >= lo {
-				x += hi - lo + 1
-			}
-		}
-	}
-	return appendID(dst, c.slots, x%c.idSpace)
+	return g.cols[col].ids.append(dst, uint64(i))
 }

@@ -67,3 +67,38 @@ func TestAppendNumberAllocs(t *testing.T) {
 		t.Errorf("appendNumber allocates %v times", n)
 	}
 }
+
+func TestIDsUnique(t *testing.T) {
+	tests := []struct {
+		name     string
+		template string
+		lo, hi   uint64
+		n        int
+		first    []string
+	}{
+		{"orders", "ORD-#####", 1, 99998, 300000, []string{"ORD-99999", "ORD-00000", "ORD-100000", "ORD-100001"}},
+		{"small", `\A#`, 0, 9, 2000, []string{"A10", "A11"}},
+		{"letters", `i\d-aa`, 0, 0, 3000, []string{"id-aa", "id-ab"}},
+		{"hex suffix", "x#x", 5, 200, 10000, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := newIDGen(Format{Template: tt.template, ExcludeLow: tt.lo, ExcludeHigh: tt.hi})
+			slots, _ := parseTemplate(tt.template)
+			seen := map[string]bool{}
+			for i := 0; i < tt.n; i++ {
+				id := string(g.append(nil, uint64(i)))
+				if i < len(tt.first) && id != tt.first[i] {
+					t.Errorf("row %d: %q, want %q", i, id, tt.first[i])
+				}
+				if seen[id] {
+					t.Fatalf("row %d repeats %q", i, id)
+				}
+				seen[id] = true
+				if x, ok := idValue(slots, id); ok && (tt.lo != 0 || tt.hi != 0) && x >= tt.lo && x <= tt.hi {
+					t.Fatalf("row %d: %q is in the real range", i, id)
+				}
+			}
+		})
+	}
+}
