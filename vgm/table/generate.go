@@ -3,6 +3,7 @@ package table
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/vgmsynth/vgmsynth/vgm/rng"
 )
@@ -20,6 +21,7 @@ type Block struct {
 	N     int
 	Cols  []ColumnValues
 
+	seed    uint64    // the seed it was filled with, for new text values
 	normals []float64 // scratch of the joint model
 	bins    []uint8
 }
@@ -54,6 +56,8 @@ type genColumn struct {
 	ids    idGen
 	days   *dayCache // Datetime columns with a day-first layout
 	shaped bool      // a number spelt with more than digits and a point
+	text   *textGen  // new values of a text column
+	novel  int32     // the index of NovelCategory, -1 for none
 }
 
 // value rounds and clips a drawn number to the column's resolution and
@@ -87,7 +91,7 @@ func NewGenerator(m *Model) (*Generator, error) {
 	g := &Generator{Model: m}
 	for i := range m.Columns {
 		c := &m.Columns[i]
-		gc := genColumn{Column: c, shaped: c.Format.shaped()}
+		gc := genColumn{Column: c, shaped: c.Format.shaped(), novel: -1}
 		switch {
 		case c.NullFraction == 1:
 		case c.Kind.Numeric():
@@ -115,6 +119,12 @@ func NewGenerator(m *Model) (*Generator, error) {
 				return nil, fmt.Errorf("column %q: %w", c.Name, err)
 			}
 			gc.alias = a
+			if c.Text != nil {
+				if gc.text, err = newTextGen(c.Text, c.Categories); err != nil {
+					return nil, fmt.Errorf("column %q: %w", c.Name, err)
+				}
+				gc.novel = int32(slices.IndexFunc(c.Categories, func(cat Category) bool { return cat.Value == NovelCategory }))
+			}
 		}
 		g.cols = append(g.cols, gc)
 	}
@@ -144,13 +154,21 @@ func (g *Generator) NewBlock() *Block {
 	return b
 }
 
+// textSalt separates the streams of new text values, one per row and
+// column, from the blocks' streams.
+const textSalt = 0x7465787476616c73
+
+// IsNovel reports whether category k of column col stands for new text
+// values, which AppendText writes afresh for every row.
+func (g *Generator) IsNovel(col int, k int32) bool { return g.cols[col].novel == k }
+
 // stream is the random stream of one column of one block.
 func stream(block int64, col int) uint64 { return uint64(block)<<16 | uint64(col&0xffff) }
 
 // Fill generates rows [block*BlockSize, block*BlockSize+n) into b. n is at
 // most BlockSize; a shorter block is a prefix of the full one.
 func (g *Generator) Fill(b *Block, seed uint64, block int64, n int) {
-	b.Start, b.N = block*BlockSize, n
+	b.Start, b.N, b.seed = block*BlockSize, n, seed
 	if g.joint != nil {
 		g.fillJoint(b, seed, block, n)
 		return
@@ -205,6 +223,10 @@ func (g *Generator) AppendText(dst []byte, b *Block, col, row int) []byte {
 	case ID:
 		return g.AppendID(dst, col, b.Start+int64(row))
 	default:
+		if k := cv.Cat[row]; k == c.novel {
+			r := rng.New(b.seed^textSalt, uint64(b.Start+int64(row))<<16|uint64(col&0xffff))
+			return c.text.append(dst, &r)
+		}
 		return append(dst, c.Categories[cv.Cat[row]].Value...)
 	}
 }
