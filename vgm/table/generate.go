@@ -102,6 +102,9 @@ func NewGenerator(m *Model) (*Generator, error) {
 				gc.round = 1
 			case Datetime:
 				gc.round = math.Pow10(c.Format.Decimals)
+				if c.Format.DateOnly() {
+					gc.round = 1.0 / 86400 // whole days
+				}
 				if c.Format.Decimals == 0 {
 					off := float64(c.Format.ZoneOffset)
 					gc.days = newDayCache(c.Format.Layout, gc.lo+off, gc.hi+off)

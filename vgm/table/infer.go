@@ -245,6 +245,18 @@ const yearZero = -62167219200
 // date layout spells a day, month or year with a 2 (2006, 02, 2, Jan 2).
 func timeOnly(layout string) bool { return !strings.Contains(layout, "2") }
 
+// dateOnly reports a layout of a date alone ("2006-01-02"): every time of
+// day layout spells minutes, 04.
+func dateOnly(layout string) bool { return !strings.Contains(layout, "04") }
+
+// TimeOnly reports a datetime format of a time of day alone: its values
+// are seconds since midnight.
+func (f Format) TimeOnly() bool { return f.Layout != "" && timeOnly(f.Layout) }
+
+// DateOnly reports a datetime format of a date alone: its values are whole
+// days, in seconds since the epoch.
+func (f Format) DateOnly() bool { return f.Layout != "" && dateOnly(f.Layout) }
+
 // fractionDigits is the most digits after the seconds' decimal point.
 func fractionDigits(values []string) int {
 	d := 0

@@ -39,8 +39,9 @@ type TextModel struct {
 	// "@"), with their frequencies among all words there; the rest of the
 	// mass is new words.
 	Words map[string][]Category `json:"words,omitempty"`
-	// Chain is the next character after two ("\x02" pads the start), by
-	// frequency; "" ends the word.
+	// Chain is the next character of a word after two, per place
+	// ("place\x1fab", "\x02" padding the start), by frequency; "" ends
+	// the word.
 	Chain map[string][]Category `json:"chain"`
 	// Avoid are the sorted 32-bit FNV-1a hashes of the rare values.
 	Avoid []uint32 `json:"avoid,omitempty"`
@@ -85,6 +86,9 @@ func tokenize(v string) []textToken {
 	}
 	return out
 }
+
+// chainKey names a context of the character chain.
+func chainKey(place, a, b string) string { return place + "\x1f" + a + b }
 
 // placeKey names a word's place by the literals around it.
 func placeKey(before, after string) string { return before + "|" + after }
@@ -159,10 +163,10 @@ func fitText(rare []string, minCount int) *TextModel {
 			words[places[i]][t.text]++
 			ctx := [2]string{"\x02", "\x02"}
 			for _, r := range t.text {
-				addCount(chain, ctx[0]+ctx[1], string(r))
+				addCount(chain, chainKey(places[i], ctx[0], ctx[1]), string(r))
 				ctx = [2]string{ctx[1], string(r)}
 			}
-			addCount(chain, ctx[0]+ctx[1], "")
+			addCount(chain, chainKey(places[i], ctx[0], ctx[1]), "")
 		}
 		patterns[p.String()]++
 	}
@@ -328,7 +332,9 @@ func newTextGen(m *TextModel, cats []Category) (*textGen, error) {
 func (g *textGen) append(dst []byte, r *rng.Rand) []byte {
 	start := len(dst)
 	for try := 0; try < maxTextTries; try++ {
-		dst = g.appendOnce(dst[:start], r)
+		// Frequent words may only recombine into real values: past half
+		// the tries, every word is made up.
+		dst = g.appendOnce(dst[:start], r, try >= maxTextTries/2)
 		v := dst[start:]
 		if _, found := slices.BinarySearch(g.avoid, textHash(v)); !found && !g.kept[string(v)] {
 			return dst
@@ -337,7 +343,7 @@ func (g *textGen) append(dst []byte, r *rng.Rand) []byte {
 	return dst[:start] // every draw copied a value: write a null
 }
 
-func (g *textGen) appendOnce(dst []byte, r *rng.Rand) []byte {
+func (g *textGen) appendOnce(dst []byte, r *rng.Rand, newWords bool) []byte {
 	p := g.patterns[g.pick.Sample(r)]
 	before := "^"
 	for i := 0; i < len(p); i++ {
@@ -347,14 +353,14 @@ func (g *textGen) appendOnce(dst []byte, r *rng.Rand) []byte {
 			before = "#"
 		case 'W':
 			place := placeKey(before, nextLiteral(p[i+1:]))
-			if w, ok := g.words[place]; ok {
+			if w, ok := g.words[place]; ok && !newWords {
 				if k := w.alias.Sample(r); k < len(w.values) {
 					dst = append(dst, w.values[k]...)
 					before = ""
 					continue
 				}
 			}
-			dst = g.appendWord(dst, r)
+			dst = g.appendWord(dst, r, place)
 			before = ""
 		default:
 			if c == '\\' && i+1 < len(p) {
@@ -385,13 +391,13 @@ func nextLiteral(rest string) string {
 	return rest[:n]
 }
 
-// appendWord makes up a word with the character chain.
-func (g *textGen) appendWord(dst []byte, r *rng.Rand) []byte {
+// appendWord makes up a word for a place with the character chain.
+func (g *textGen) appendWord(dst []byte, r *rng.Rand, place string) []byte {
 	var ctx [2]string
 	ctx[0], ctx[1] = "\x02", "\x02"
-	var key [8]byte
+	var key [64]byte
 	for n := 0; n < maxWordRunes; n++ {
-		k := append(append(key[:0], ctx[0]...), ctx[1]...)
+		k := append(append(append(append(key[:0], place...), 0x1f), ctx[0]...), ctx[1]...)
 		c, ok := g.chain[string(k)]
 		if !ok {
 			break
