@@ -41,7 +41,7 @@ var shapeFiles = []struct {
 		{"valid_to", Datetime, `^\d{4}-\d\d-\d\d$`, "9999-12-31"},
 		{"created_at", Datetime, `^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$`, ""},
 		{"customer", Categorical, `^\p{Lu}\p{Ll}+ \p{Lu}\p{Ll}*(['-]\p{Lu}\p{Ll}+)?$`, ""},
-		{"address", Categorical, `^\d{1,4}( \p{Lu}\p{Ll}+)+$`, ""},
+		{"address", Categorical, `^[1-9]\d{0,3}( \p{Lu}\p{Ll}+)+$`, ""},
 		{"email", Categorical, `^\p{Ll}+\.\p{Ll}+\d{1,2}@[a-z]+\.[a-z]+$`, ""},
 		{"comment", Categorical, `^\p{Lu}\p{Ll}*( \p{Ll}+)*\.$`, ""},
 	}},

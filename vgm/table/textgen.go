@@ -43,6 +43,9 @@ type TextModel struct {
 	// ("place\x1fab", "\x02" padding the start), by frequency; "" ends
 	// the word.
 	Chain map[string][]Category `json:"chain"`
+	// LeadingZeros means runs of digits may start with 0 ("007"); else a
+	// run of two or more starts with 1 to 9.
+	LeadingZeros bool `json:"leading_zeros,omitempty"`
 	// Avoid are the sorted 32-bit FNV-1a hashes of the rare values.
 	Avoid []uint32 `json:"avoid,omitempty"`
 }
@@ -145,6 +148,9 @@ func fitText(rare []string, minCount int) *TextModel {
 		places := wordPlaces(toks)
 		var p strings.Builder
 		for i, t := range toks {
+			if t.kind == '#' && t.text == "0" && (i == 0 || toks[i-1].kind != '#') && i+1 < len(toks) && toks[i+1].kind == '#' {
+				m.LeadingZeros = true
+			}
 			switch t.kind {
 			case 'W', '#':
 				p.WriteByte(t.kind)
@@ -278,6 +284,7 @@ func (m *TextModel) validate() error {
 // textGen generates from a TextModel.
 type textGen struct {
 	patterns []string
+	zeros    bool // TextModel.LeadingZeros
 	pick     *rng.Alias
 	words    map[string]pick // per place; the last index is a new word
 	chain    map[string]pick
@@ -306,7 +313,7 @@ func newPick(cats []Category, rest bool) (pick, error) {
 }
 
 func newTextGen(m *TextModel, cats []Category) (*textGen, error) {
-	g := &textGen{words: map[string]pick{}, chain: map[string]pick{}, avoid: m.Avoid, kept: map[string]bool{}}
+	g := &textGen{words: map[string]pick{}, chain: map[string]pick{}, avoid: m.Avoid, kept: map[string]bool{}, zeros: m.LeadingZeros}
 	pp, err := newPick(m.Patterns, false)
 	if err != nil {
 		return nil, fmt.Errorf("text model: %w", err)
@@ -349,7 +356,11 @@ func (g *textGen) appendOnce(dst []byte, r *rng.Rand, newWords bool) []byte {
 	for i := 0; i < len(p); i++ {
 		switch c := p[i]; c {
 		case '#':
-			dst = append(dst, byte('0'+r.Intn(10)))
+			if before != "#" && !g.zeros && i+1 < len(p) && p[i+1] == '#' {
+				dst = append(dst, byte('1'+r.Intn(9)))
+			} else {
+				dst = append(dst, byte('0'+r.Intn(10)))
+			}
 			before = "#"
 		case 'W':
 			place := placeKey(before, nextLiteral(p[i+1:]))
