@@ -329,7 +329,7 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 	modelType := stringFlag(fs, "model-type", "network", "model: network (Gaussian copula over the numeric columns + Bayesian network over the discrete ones), copula (the copula alone) or independent (per-column marginals)")
 	schema := stringFlag(fs, "schema", "", `JSON file overriding column kinds: {"column": "float|integer|categorical|boolean|datetime|id", ...}`)
 	ownFlags["min-category-count"], ownFlags["no-exact-bounds"] = true, true
-	minCount := fs.Int("min-category-count", table.DefaultMinCategoryCount, `privacy: values seen fewer times are not stored in the model (rare text becomes "other"); 0 keeps all`)
+	minCount := fs.Int("min-category-count", table.DefaultMinCategoryCount, `privacy: values seen fewer times are not stored in the model (rare text is replaced by new text in its shape); 0 keeps all`)
 	noExact := fs.Bool("no-exact-bounds", false, "privacy: store no exact minimum, maximum or extreme quantile of the data (bounds from the fitted distribution)")
 	ownFlags["decimal"] = true
 	decimal := fs.String("decimal", "", `the numbers' decimal mark, "." or "," (default: detected per column: "3,5" has a decimal comma, "1,234" a thousands separator)`)
