@@ -46,6 +46,8 @@ type Input struct {
 	// Rules: a schema file's constraints and mined rules switched off
 	// (table.FitOptions).
 	Rules table.RuleOptions
+	// DecimalMark is "." or ",", or "" to detect it (table.FitOptions).
+	DecimalMark string
 }
 
 // Output says what to generate and where.
@@ -153,7 +155,7 @@ func BuildFitSample(ctx context.Context, s beam.Scope, in Input) (model, summary
 	})
 	model = transforms.Fit(s, summary, transforms.FitConfig{
 		Kinds: in.Kinds, Seed: in.Seed, ModelType: in.ModelType,
-		MinCategoryCount: in.MinCategoryCount, NoExactBounds: in.NoExactBounds, Rules: in.Rules,
+		MinCategoryCount: in.MinCategoryCount, NoExactBounds: in.NoExactBounds, Rules: in.Rules, DecimalMark: in.DecimalMark,
 	})
 	return model, summary, nil
 }

@@ -30,13 +30,15 @@ type FitConfig struct {
 	NoExactBounds    bool
 	// Rules are table.FitOptions' (a schema file's constraints).
 	Rules table.RuleOptions
+	// DecimalMark is "." or ",", or "" to detect it per column.
+	DecimalMark string
 }
 
 // Fit turns the PCollection of one summary made by Sample into a
 // PCollection of one model file (the model's JSON bytes).
 func Fit(s beam.Scope, summary beam.PCollection, cfg FitConfig) beam.PCollection {
 	s = s.Scope("Fit")
-	return beam.ParDo(s, &fitFn{Kinds: cfg.Kinds, Seed: cfg.Seed, ModelType: cfg.ModelType, MinCategoryCount: cfg.MinCategoryCount, NoExactBounds: cfg.NoExactBounds, Rules: cfg.Rules}, summary)
+	return beam.ParDo(s, &fitFn{Kinds: cfg.Kinds, Seed: cfg.Seed, ModelType: cfg.ModelType, MinCategoryCount: cfg.MinCategoryCount, NoExactBounds: cfg.NoExactBounds, Rules: cfg.Rules, DecimalMark: cfg.DecimalMark}, summary)
 }
 
 type fitFn struct {
@@ -46,11 +48,15 @@ type fitFn struct {
 	MinCategoryCount int
 	NoExactBounds    bool
 	Rules            table.RuleOptions
+	DecimalMark      string
 }
 
 func (fn *fitFn) ProcessElement(ctx context.Context, sum table.Summary, emit func([]byte)) error {
 	opt := table.FitOptions{VGM: vgm.DefaultConfig(), Kinds: map[string]table.Kind{}, ModelType: fn.ModelType, MinCategoryCount: fn.MinCategoryCount, NoExactBounds: fn.NoExactBounds, Rules: fn.Rules}
 	opt.VGM.Seed = fn.Seed
+	if fn.DecimalMark != "" {
+		opt.DecimalMark = fn.DecimalMark[0]
+	}
 	for name, k := range fn.Kinds {
 		kind, err := table.ParseKind(k)
 		if err != nil {

@@ -361,9 +361,14 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 	modelType := stringFlag(fs, "model-type", "network", "model: network (Gaussian copula over the numeric columns + Bayesian network over the discrete ones), copula (the copula alone) or independent (per-column marginals)")
 	schema := stringFlag(fs, "schema", "", `JSON file overriding column kinds and declaring constraints: {"column": "float|integer|categorical|boolean|datetime|id", ..., "constraints": [{"inequality": ["low", "high"]}, ...], "mined_rules": false, "drop_rules": ["a -> b"]} (docs/formats.md)`)
 	ownFlags["min-category-count"], ownFlags["no-exact-bounds"] = true, true
-	minCount := fs.Int("min-category-count", table.DefaultMinCategoryCount, `privacy: values seen fewer times are not stored in the model (rare text becomes "other"); 0 keeps all`)
+	minCount := fs.Int("min-category-count", table.DefaultMinCategoryCount, `privacy: values seen fewer times are not stored in the model (rare text is replaced by new text in its shape); 0 keeps all`)
 	noExact := fs.Bool("no-exact-bounds", false, "privacy: store no exact minimum, maximum or extreme quantile of the data (bounds from the fitted distribution)")
+	ownFlags["decimal"] = true
+	decimal := fs.String("decimal", "", `the numbers' decimal mark, "." or "," (default: detected per column: "3,5" has a decimal comma, "1,234" a thousands separator)`)
 	return func(c *common) (pipeline.Input, error) {
+		if *decimal != "" && *decimal != "." && *decimal != "," {
+			return pipeline.Input{}, usageError{fmt.Errorf(`--decimal must be "." or ",", not %q`, *decimal)}
+		}
 		if *input == "" {
 			return pipeline.Input{}, usageError{errors.New("--input is required")}
 		}
@@ -373,7 +378,7 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 		if *minCount < 0 {
 			return pipeline.Input{}, usageError{fmt.Errorf("--min-category-count must be 0 or more, not %d", *minCount)}
 		}
-		in := pipeline.Input{Glob: *input, SampleSize: *size, Seed: *c.seed, Roots: runners.Roots(), Hooks: c.hooks(), ModelType: *modelType, MinCategoryCount: *minCount, NoExactBounds: *noExact}
+		in := pipeline.Input{Glob: *input, SampleSize: *size, Seed: *c.seed, Roots: runners.Roots(), Hooks: c.hooks(), ModelType: *modelType, MinCategoryCount: *minCount, NoExactBounds: *noExact, DecimalMark: *decimal}
 		if *schema != "" {
 			kinds, ro, err := readSchema(*schema)
 			if err != nil {
@@ -532,6 +537,9 @@ func parseCount(s string) (int64, error) {
 			return 0, fmt.Errorf("%q is too large", s)
 		}
 		v = v*10 + int64(c-'0')
+	}
+	if v > (1<<62)/mult {
+		return 0, fmt.Errorf("%q is too large (at most %d rows)", s, int64(1<<62))
 	}
 	return v * mult, nil
 }

@@ -1,6 +1,7 @@
 package tableio
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -39,13 +40,18 @@ type CSVEncoder struct {
 // NewCSVEncoder prepares an encoder for a generator's columns.
 func NewCSVEncoder(g *table.Generator) *CSVEncoder {
 	e := &CSVEncoder{g: g, single: len(g.Model.Columns) == 1}
-	for _, c := range g.Model.Columns {
+	for j, c := range g.Model.Columns {
 		var cats [][]byte
-		for _, cat := range c.Categories {
+		for k, cat := range c.Categories {
+			if g.IsNovel(j, int32(k)) {
+				cats = append(cats, nil) // written afresh per row
+				continue
+			}
 			cats = append(cats, appendField(nil, cat.Value))
 		}
 		e.cats = append(e.cats, cats)
-		e.quote = append(e.quote, needsQuote(c.Format.Layout) || needsQuote(c.Format.Template))
+		f := c.Format
+		e.quote = append(e.quote, needsQuote(f.Layout+f.Template+f.Prefix+f.Suffix+f.Thousands+f.DecimalMark+f.ZoneName))
 	}
 	return e
 }
@@ -60,6 +66,31 @@ func appendField(dst []byte, v string) []byte {
 	dst = append(dst, '"')
 	dst = append(dst, strings.ReplaceAll(v, `"`, `""`)...)
 	return append(dst, '"')
+}
+
+// quoteFrom quotes the field dst[start:] in place, where RFC 4180 requires,
+// without allocating.
+func quoteFrom(dst []byte, start int) []byte {
+	f := dst[start:]
+	if !bytes.ContainsAny(f, ",\"\r\n") && (len(f) == 0 || f[0] != ' ' && f[len(f)-1] != ' ' && f[0] != '\t' && f[len(f)-1] != '\t') {
+		return dst
+	}
+	n, q := len(f), bytes.Count(f, []byte{'"'})
+	for range q + 2 {
+		dst = append(dst, 0)
+	}
+	w := len(dst) - 1
+	dst[w] = '"'
+	for i := start + n - 1; i >= start; i-- {
+		w--
+		dst[w] = dst[i]
+		if dst[i] == '"' {
+			w--
+			dst[w] = '"'
+		}
+	}
+	dst[w-1] = '"'
+	return dst
 }
 
 // AppendHeader appends the header line.
@@ -86,10 +117,11 @@ func (e *CSVEncoder) AppendRows(dst []byte, b *table.Block, from, to int) []byte
 				if e.single {
 					dst = append(dst, '"', '"')
 				}
-			case cv.Cat != nil:
+			case cv.Cat != nil && e.cats[j][cv.Cat[r]] != nil:
 				dst = append(dst, e.cats[j][cv.Cat[r]]...)
-			case e.quote[j]:
-				dst = appendField(dst, string(e.g.AppendText(nil, b, j, r)))
+			case e.quote[j] || cv.Cat != nil:
+				start := len(dst)
+				dst = quoteFrom(e.g.AppendText(dst, b, j, r), start)
 			default:
 				dst = e.g.AppendText(dst, b, j, r)
 			}
@@ -123,7 +155,7 @@ func NewParquetWriter(out io.Writer, g *table.Generator, compression string) (*P
 	group := NewOrderedGroup()
 	var textCols []string
 	for _, c := range g.Model.Columns {
-		group.Add(c.Name, parquet.Optional(parquetNode(c.Kind)))
+		group.Add(c.Name, parquet.Optional(parquetNode(c)))
 		if c.Kind == table.Categorical || c.Kind == table.ID {
 			textCols = append(textCols, c.Name)
 		}
@@ -155,13 +187,22 @@ func NewParquetWriter(out io.Writer, g *table.Generator, compression string) (*P
 	return pw, nil
 }
 
-func parquetNode(k table.Kind) parquet.Node {
-	switch k {
+// parquetNode is a column's Parquet type: DOUBLE, INT64, DATE for dates
+// alone, TIME for times of day alone, TIMESTAMP for the other datetimes,
+// BOOLEAN, or a string.
+func parquetNode(c table.Column) parquet.Node {
+	switch c.Kind {
 	case table.Float:
 		return parquet.Leaf(parquet.DoubleType)
 	case table.Integer:
 		return parquet.Int(64)
 	case table.Datetime:
+		switch {
+		case c.Format.DateOnly():
+			return parquet.Date()
+		case c.Format.TimeOnly():
+			return parquet.Time(parquet.Microsecond)
+		}
 		return parquet.Timestamp(parquet.Microsecond)
 	case table.Boolean:
 		return parquet.Leaf(parquet.BooleanType)
@@ -253,6 +294,12 @@ func (r *RowGroup) Write(b *table.Block, from, to int) error {
 				vals[i] = parquet.Int64Value(int64(x)).Level(0, 1, j)
 			}
 		case table.Datetime:
+			if c.Format.DateOnly() {
+				for i, x := range cv.Num[from:to] {
+					vals[i] = parquet.Int32Value(int32(math.Floor(x/86400))).Level(0, 1, j)
+				}
+				break
+			}
 			for i, x := range cv.Num[from:to] {
 				vals[i] = parquet.Int64Value(int64(math.Round(x*1e6))).Level(0, 1, j)
 			}
@@ -263,7 +310,11 @@ func (r *RowGroup) Write(b *table.Block, from, to int) error {
 		default:
 			cats := r.pw.cats[j]
 			for i, k := range cv.Cat[from:to] {
-				if !nulls[i] {
+				switch {
+				case nulls[i]:
+				case c.Text != nil && r.pw.g.IsNovel(j, k):
+					vals[i] = parquet.ByteArrayValue(r.pw.g.AppendText(nil, b, j, from+i)).Level(0, 1, j)
+				default:
 					vals[i] = cats[k]
 				}
 			}

@@ -29,8 +29,9 @@ type FitOptions struct {
 	// a categorical column, or an atom of a numeric one, counted fewer
 	// times than this (over every row where the counts are exact, in the
 	// sample otherwise) is not stored by name. A text column's rare values
-	// become one OtherCategory; a numeric-valued categorical column's rare
-	// values join their nearest stored value. 0 keeps every value; the
+	// become one NovelCategory, drawn as new values from a TextModel; a
+	// numeric-valued categorical column's rare values join their nearest
+	// stored value. 0 keeps every value; the
 	// command line's default is DefaultMinCategoryCount.
 	MinCategoryCount int
 	// NoExactBounds stores no exact extreme of the data: the bounds of
@@ -41,14 +42,13 @@ type FitOptions struct {
 	NoExactBounds bool
 	// Rules say which rules the model keeps: found in the sample, declared.
 	Rules RuleOptions
+	// DecimalMark is the input numbers' decimal mark, '.' or ','; 0
+	// detects it per column (see InferOptions).
+	DecimalMark byte
 }
 
 // DefaultMinCategoryCount is the command line's FitOptions.MinCategoryCount.
 const DefaultMinCategoryCount = 5
-
-// OtherCategory stands for the rare values of a text column (see
-// FitOptions.MinCategoryCount).
-const OtherCategory = "other"
 
 // FieldError is a problem with one value of the input, located by file,
 // line and column.
@@ -162,14 +162,14 @@ func fitColumn(name string, j int, s *Summary, rows []SampledRow, opt FitOptions
 	}
 	col = &Column{Name: name, NullFraction: float64(st.Nulls) / float64(total)}
 	if kind, forced := opt.Kinds[name]; forced {
-		f, ok := FormatFor(kind, values)
+		f, ok := formatFor(kind, values, InferOptions{DecimalMark: opt.DecimalMark})
 		if !ok {
 			if kind == ID {
 				return nil, nil, fmt.Errorf("column %q: the schema says id, but its values do not share one shape (the same length, and at each position one kind of character), so no IDs like them can be generated", name)
 			}
 			// Find the first value that does not fit, to name it.
 			for i, v := range values {
-				if _, fits := FormatFor(kind, []string{v}); !fits {
+				if _, fits := formatFor(kind, []string{v}, InferOptions{DecimalMark: opt.DecimalMark}); !fits {
 					r := rows[at[i]]
 					return nil, nil, &FieldError{s.Origin(r), r.Line, name, fmt.Errorf("value %q is not a valid %s (the schema says %s)", v, kind, kind)}
 				}
@@ -178,7 +178,7 @@ func fitColumn(name string, j int, s *Summary, rows []SampledRow, opt FitOptions
 		}
 		col.Kind, col.Format = kind, f
 	} else {
-		inf := Infer(values)
+		inf := InferWith(values, InferOptions{DecimalMark: opt.DecimalMark})
 		if inf.Kind == Categorical || inf.Kind == ID {
 			if err := checkNumbers(name, s, rows, values, at); err != nil {
 				return nil, nil, err
@@ -217,7 +217,7 @@ func fitColumn(name string, j int, s *Summary, rows []SampledRow, opt FitOptions
 		}
 		col.VGM, col.Atoms, col.Tails = mix, atoms, fitTails(x)
 		lo, hi := slices.Min(x), slices.Max(x)
-		if col.Kind != Datetime && st.Numbers > 0 && !st.Text {
+		if col.Kind != Datetime && st.Numbers > 0 && !st.Text && !col.Format.shaped() {
 			lo, hi = st.Min, st.Max // exact, over every row
 		}
 		if opt.NoExactBounds {
@@ -236,11 +236,24 @@ func fitColumn(name string, j int, s *Summary, rows []SampledRow, opt FitOptions
 			minCount = 0 // true and false identify no one
 		}
 		col.Categories, replace = categories(values, st, minCount)
+		col.Text = fitText(novelValues(values, replace), minCount)
 		if len(col.Categories) == 0 {
 			col.NullFraction = 1 // every value was rare
 		}
 	}
 	return col, replace, nil
+}
+
+// novelValues returns the values (with repetition) that stand for new
+// ones: those replaced by NovelCategory.
+func novelValues(values []string, replace map[string]string) []string {
+	var out []string
+	for _, v := range values {
+		if replace[v] == NovelCategory {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // checkNumbers refuses a column of numbers spoilt by a few values that are
@@ -419,7 +432,7 @@ func categories(values []string, st *ColumnStats, minCount int) (cats []Category
 
 // absorbRare gives the mass of rare values to what stands for them: in a
 // column of numbers the nearest kept value (none left: null), in a column
-// of text one OtherCategory.
+// of text one NovelCategory.
 func absorbRare(cats, rare []Category) ([]Category, map[string]string) {
 	replace := make(map[string]string, len(rare))
 	numbers := true
@@ -451,14 +464,11 @@ func absorbRare(cats, rare []Category) ([]Category, map[string]string) {
 			replace[r.Value] = cats[best].Value
 		}
 	default:
-		i := slices.IndexFunc(cats, func(c Category) bool { return c.Value == OtherCategory })
-		if i < 0 {
-			cats = append(cats, Category{Value: OtherCategory})
-			i = len(cats) - 1
-		}
+		cats = append(cats, Category{Value: NovelCategory})
+		i := len(cats) - 1
 		for _, r := range rare {
 			cats[i].Frequency += r.Frequency
-			replace[r.Value] = OtherCategory
+			replace[r.Value] = NovelCategory
 		}
 	}
 	if len(cats) <= CategoryCap {

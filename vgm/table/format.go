@@ -13,10 +13,29 @@ type Format struct {
 	Decimals int `json:"decimals,omitempty"`
 	// Exponent means floats are written in e-notation.
 	Exponent bool `json:"exponent,omitempty"`
+	// MixedExponent means the input writes most numbers plainly and very
+	// small or large ones in e-notation, as shortest-form printers do:
+	// values below 1e-4 or from 1e16 up in magnitude are written with
+	// ExponentDecimals digits after the mantissa's point, others plainly.
+	MixedExponent    bool `json:"mixed_exponent,omitempty"`
+	ExponentDecimals int  `json:"exponent_decimals,omitempty"`
+	// Prefix and Suffix surround a number ("$", "%", " kg"); a minus sign
+	// goes before the prefix unless SignAfterPrefix ("$-5").
+	Prefix          string `json:"prefix,omitempty"`
+	Suffix          string `json:"suffix,omitempty"`
+	SignAfterPrefix bool   `json:"sign_after_prefix,omitempty"`
+	// Thousands separates groups of three digits ("," in 1,234); empty for
+	// none. DecimalMark is the decimal mark, empty for ".".
+	Thousands   string `json:"thousands,omitempty"`
+	DecimalMark string `json:"decimal_mark,omitempty"`
+	// Width zero-pads a number's integer digits ("02134" has width 5).
+	Width int `json:"width,omitempty"`
 	// Layout is a datetime's Go time layout.
 	Layout string `json:"layout,omitempty"`
-	// ZoneOffset is the UTC offset, in seconds, datetimes are printed in.
-	ZoneOffset int `json:"zone_offset,omitempty"`
+	// ZoneOffset is the UTC offset, in seconds, datetimes are printed in;
+	// ZoneName the zone's abbreviation, for layouts that print one.
+	ZoneOffset int    `json:"zone_offset,omitempty"`
+	ZoneName   string `json:"zone_name,omitempty"`
 	// True and False are a boolean's spellings.
 	True  string `json:"true,omitempty"`
 	False string `json:"false,omitempty"`

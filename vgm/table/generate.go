@@ -3,6 +3,7 @@ package table
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/vgmsynth/vgmsynth/vgm/rng"
 )
@@ -20,6 +21,7 @@ type Block struct {
 	N     int
 	Cols  []ColumnValues
 
+	seed    uint64    // the seed it was filled with, for new text values
 	normals []float64 // scratch of the joint model
 	bins    []uint8
 }
@@ -48,13 +50,15 @@ type Generator struct {
 
 type genColumn struct {
 	*Column
-	marg    *marginal
-	alias   *rng.Alias
-	lo, hi  float64
-	round   float64 // Integer and Datetime values are rounded to a multiple of 1/round
-	slots   []idSlot
-	idSpace uint64
-	days    *dayCache // Datetime columns with a day-first layout
+	marg   *marginal
+	alias  *rng.Alias
+	lo, hi float64
+	round  float64 // Integer and Datetime values are rounded to a multiple of 1/round
+	ids    idGen
+	days   *dayCache // Datetime columns with a day-first layout
+	shaped bool      // a number spelt with more than digits and a point
+	text   *textGen  // new values of a text column
+	novel  int32     // the index of NovelCategory, -1 for none
 }
 
 // value rounds and clips a drawn number to the column's resolution and
@@ -88,7 +92,7 @@ func NewGenerator(m *Model) (*Generator, error) {
 	g := &Generator{Model: m}
 	for i := range m.Columns {
 		c := &m.Columns[i]
-		gc := genColumn{Column: c}
+		gc := genColumn{Column: c, shaped: c.Format.shaped(), novel: -1}
 		switch {
 		case c.NullFraction == 1:
 		case c.Kind.Numeric():
@@ -99,14 +103,16 @@ func NewGenerator(m *Model) (*Generator, error) {
 				gc.round = 1
 			case Datetime:
 				gc.round = math.Pow10(c.Format.Decimals)
+				if c.Format.DateOnly() {
+					gc.round = 1.0 / 86400 // whole days
+				}
 				if c.Format.Decimals == 0 {
 					off := float64(c.Format.ZoneOffset)
 					gc.days = newDayCache(c.Format.Layout, gc.lo+off, gc.hi+off)
 				}
 			}
 		case c.Kind == ID:
-			gc.slots, _ = parseTemplate(c.Format.Template)
-			gc.idSpace = idSpace(gc.slots)
+			gc.ids = newIDGen(c.Format)
 		default:
 			w := make([]float64, len(c.Categories))
 			for j, cat := range c.Categories {
@@ -117,6 +123,12 @@ func NewGenerator(m *Model) (*Generator, error) {
 				return nil, fmt.Errorf("column %q: %w", c.Name, err)
 			}
 			gc.alias = a
+			if c.Text != nil {
+				if gc.text, err = newTextGen(c.Text, c.Categories); err != nil {
+					return nil, fmt.Errorf("column %q: %w", c.Name, err)
+				}
+				gc.novel = int32(slices.IndexFunc(c.Categories, func(cat Category) bool { return cat.Value == NovelCategory }))
+			}
 		}
 		g.cols = append(g.cols, gc)
 	}
@@ -147,13 +159,21 @@ func (g *Generator) NewBlock() *Block {
 	return b
 }
 
+// textSalt separates the streams of new text values, one per row and
+// column, from the blocks' streams.
+const textSalt = 0x7465787476616c73
+
+// IsNovel reports whether category k of column col stands for new text
+// values, which AppendText writes afresh for every row.
+func (g *Generator) IsNovel(col int, k int32) bool { return g.cols[col].novel == k }
+
 // stream is the random stream of one column of one block.
 func stream(block int64, col int) uint64 { return uint64(block)<<16 | uint64(col&0xffff) }
 
 // Fill generates rows [block*BlockSize, block*BlockSize+n) into b. n is at
 // most BlockSize; a shorter block is a prefix of the full one.
 func (g *Generator) Fill(b *Block, seed uint64, block int64, n int) {
-	b.Start, b.N = block*BlockSize, n
+	b.Start, b.N, b.seed = block*BlockSize, n, seed
 	if g.joint != nil {
 		g.fillJoint(b, seed, block, n)
 	} else {
@@ -197,8 +217,14 @@ func (g *Generator) AppendText(dst []byte, b *Block, col, row int) []byte {
 	c := &g.cols[col]
 	switch c.Kind {
 	case Float:
+		if c.shaped {
+			return appendNumber(dst, cv.Num[row], c.Format, false)
+		}
 		return appendFloat(dst, cv.Num[row], c.Format)
 	case Integer:
+		if c.shaped {
+			return appendNumber(dst, cv.Num[row], c.Format, true)
+		}
 		return appendInt(dst, int64(cv.Num[row]))
 	case Datetime:
 		if c.days != nil {
@@ -210,23 +236,16 @@ func (g *Generator) AppendText(dst []byte, b *Block, col, row int) []byte {
 	case ID:
 		return g.AppendID(dst, col, b.Start+int64(row))
 	default:
+		if k := cv.Cat[row]; k == c.novel {
+			r := rng.New(b.seed^textSalt, uint64(b.Start+int64(row))<<16|uint64(col&0xffff))
+			return c.text.append(dst, &r)
+		}
 		return append(dst, c.Categories[cv.Cat[row]].Value...)
 	}
 }
 
-// AppendID appends the generated ID of global row i: IDs run in sequence
-// through the template's space, skipping the range real IDs span.
+// AppendID appends the generated ID of global row i: unique for every
+// row, never a real ID (see idGen).
 func (g *Generator) AppendID(dst []byte, col int, i int64) []byte {
-	c := &g.cols[col]
-	x := uint64(i)
-	lo, hi := c.Format.ExcludeLow, c.Format.ExcludeHigh
-	if hi > lo || hi > 0 {
-		if free := c.idSpace - (hi - lo + 1); free > 0 {
-			x %= free
-			if x >= lo {
-				x += hi - lo + 1
-			}
-		}
-	}
-	return appendID(dst, c.slots, x%c.idSpace)
+	return g.cols[col].ids.append(dst, uint64(i))
 }

@@ -1,8 +1,6 @@
 package table
 
 import (
-	"math"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -17,15 +15,27 @@ const MaxCategoricalNumbers = 10
 // them to the output layout where the values have them.
 var dateLayouts = []string{
 	time.RFC3339,
+	"2006-01-02T15:04:05-0700",
 	"2006-01-02T15:04:05",
+	"2006-01-02T15:04",
 	"2006-01-02 15:04:05Z07:00",
+	"2006-01-02 15:04:05 -0700",
+	"2006-01-02 15:04:05 MST",
 	"2006-01-02 15:04:05",
 	"2006-01-02 15:04",
 	"2006-01-02",
 	"2006/01/02 15:04:05",
+	"2006/01/02 15:04",
 	"2006/01/02",
 	"01/02/2006 15:04:05",
+	"01/02/2006 15:04",
 	"01/02/2006",
+	time.RFC1123Z,
+	time.RFC1123,
+	"15:04:05",
+	"15:04",
+	"3:04:05 PM",
+	"3:04 PM",
 	"Jan 02 2006",
 	"Jan 2 2006",
 	"Jan 2, 2006",
@@ -39,23 +49,39 @@ type Inferred struct {
 	Format Format
 }
 
+// InferOptions tell inference what it cannot know from the values alone.
+type InferOptions struct {
+	// DecimalMark is the numbers' decimal mark, '.' or ','; 0 detects it
+	// from the values ("3,5" has a decimal comma, "1,234" a thousands one).
+	DecimalMark byte
+}
+
 // Infer decides a column's kind and output format from its non-null sample
-// values. An empty slice (an all-null column) is categorical with no
-// categories: it generates nulls only.
-func Infer(values []string) Inferred {
+// values, detecting the decimal mark. An empty slice (an all-null column) is
+// categorical with no categories: it generates nulls only.
+func Infer(values []string) Inferred { return InferWith(values, InferOptions{}) }
+
+// InferWith is Infer with options.
+func InferWith(values []string, opt InferOptions) Inferred {
 	if len(values) == 0 {
 		return Inferred{Kind: Categorical}
 	}
-	if f, ok := inferBoolean(values); ok {
+	if f, ok := inferBoolean(values, false); ok {
 		return Inferred{Kind: Boolean, Format: f}
 	}
-	if f, ok := inferNumber(values); ok {
+	if f, ok := inferNumber(values, opt.DecimalMark); ok {
 		kind := Float
-		if f.Decimals == 0 && !f.Exponent && allIntegers(values) {
+		if f.Decimals == 0 && !f.Exponent && !f.MixedExponent && allIntegers(values, f) {
 			kind = Integer
 		}
 		if fewDistinct(values) {
 			kind = Categorical
+		}
+		if hasLetter(f.Prefix) && kind != Categorical {
+			// "ORD00042": distinct values are an id's, not amounts.
+			if idf, ok := inferID(values); ok {
+				return Inferred{Kind: ID, Format: idf}
+			}
 		}
 		return Inferred{Kind: kind, Format: f}
 	}
@@ -72,17 +98,21 @@ func Infer(values []string) Inferred {
 // user's schema, and whether the values fit that kind at all. No values
 // (an all-null column) fit any kind.
 func FormatFor(k Kind, values []string) (Format, bool) {
+	return formatFor(k, values, InferOptions{})
+}
+
+func formatFor(k Kind, values []string, opt InferOptions) (Format, bool) {
 	if len(values) == 0 {
 		return Format{}, true
 	}
 	switch k {
 	case Boolean:
-		return inferBoolean(values)
+		return inferBoolean(values, true)
 	case Float:
-		return inferNumber(values)
+		return inferNumber(values, opt.DecimalMark)
 	case Integer:
-		f, ok := inferNumber(values)
-		return f, ok && allIntegers(values)
+		f, ok := inferNumber(values, opt.DecimalMark)
+		return f, ok && allIntegers(values, f)
 	case Datetime:
 		return inferDatetime(values)
 	case ID:
@@ -96,65 +126,56 @@ func FormatFor(k Kind, values []string) (Format, bool) {
 	return Format{}, true
 }
 
-func inferBoolean(values []string) (Format, bool) {
-	var f Format
-	for _, v := range values {
-		switch strings.ToLower(v) {
-		case "true":
-			if f.True != "" && f.True != v {
-				return Format{}, false
+// flagSpellings are the true/false pairs of boolean columns, matched
+// case-insensitively; "1"/"0" only where a schema says boolean.
+var flagSpellings = [][2]string{{"true", "false"}, {"yes", "no"}, {"y", "n"}, {"t", "f"}}
+
+// inferBoolean accepts values spelling one true/false pair, each side
+// always the same way ("Y"/"N", "yes"/"no", "T"/"F", "True"/"False").
+// digits also accepts "1"/"0".
+func inferBoolean(values []string, digits bool) (Format, bool) {
+	pairs := flagSpellings
+	if digits {
+		pairs = append(pairs[:len(pairs):len(pairs)], [2]string{"1", "0"})
+	}
+	for _, pair := range pairs {
+		var f Format
+		ok := true
+		for _, v := range values {
+			switch {
+			case strings.EqualFold(v, pair[0]) && (f.True == "" || f.True == v):
+				f.True = v
+			case strings.EqualFold(v, pair[1]) && (f.False == "" || f.False == v):
+				f.False = v
+			default:
+				ok = false
 			}
-			f.True = v
-		case "false":
-			if f.False != "" && f.False != v {
-				return Format{}, false
+			if !ok {
+				break
 			}
-			f.False = v
-		default:
-			return Format{}, false
+		}
+		if ok {
+			if f.True == "" {
+				f.True = matchCase(pair[0], f.False)
+			}
+			if f.False == "" {
+				f.False = matchCase(pair[1], f.True)
+			}
+			return f, true
 		}
 	}
-	return f, true
+	return Format{}, false
 }
 
-// inferNumber accepts values that all parse as finite numbers and learns
-// how many decimals to print.
-func inferNumber(values []string) (Format, bool) {
-	var f Format
-	for _, v := range values {
-		x, err := strconv.ParseFloat(v, 64)
-		if err != nil || math.IsInf(x, 0) || math.IsNaN(x) || leadingZero(v) {
-			return Format{}, false
-		}
-		if strings.ContainsAny(v, "eE") {
-			f.Exponent = true
-		}
-		mant := v
-		if i := strings.IndexAny(v, "eE"); i >= 0 {
-			mant = v[:i]
-		}
-		if i := strings.IndexByte(mant, '.'); i >= 0 {
-			f.Decimals = max(f.Decimals, len(mant)-i-1)
-		}
+// matchCase spells word in the case of like: "Y" makes "N", "yes" "no".
+func matchCase(word, like string) string {
+	switch {
+	case like == strings.ToUpper(like):
+		return strings.ToUpper(word)
+	case like[:1] == strings.ToUpper(like[:1]):
+		return strings.ToUpper(word[:1]) + word[1:]
 	}
-	f.Decimals = min(f.Decimals, 17)
-	return f, true
-}
-
-// leadingZero reports a number written with a leading zero ("02134"): a
-// code whose text matters, not a quantity.
-func leadingZero(v string) bool {
-	v = strings.TrimLeft(v, "+-")
-	return len(v) > 1 && v[0] == '0' && v[1] >= '0' && v[1] <= '9'
-}
-
-func allIntegers(values []string) bool {
-	for _, v := range values {
-		if _, err := strconv.ParseInt(v, 10, 64); err != nil {
-			return false
-		}
-	}
-	return true
+	return word
 }
 
 // fewDistinct reports whether a numeric column has so few distinct values
@@ -179,25 +200,32 @@ func inferDatetime(values []string) (Format, bool) {
 		if _, err := time.Parse(layout, values[0]); err != nil {
 			continue
 		}
+		type zoneKey struct {
+			name string
+			off  int
+		}
 		ok := true
-		offsets := map[int]int{}
+		zones := map[zoneKey]int{}
 		for _, v := range values {
 			t, err := time.Parse(layout, v)
 			if err != nil {
 				ok = false
 				break
 			}
-			_, off := t.Zone()
-			offsets[off]++
+			name, off := t.Zone()
+			if !strings.Contains(layout, "MST") {
+				name = ""
+			}
+			zones[zoneKey{name, off}]++
 		}
 		if !ok {
 			continue
 		}
 		f := Format{Layout: layout}
 		best := -1
-		for off, n := range offsets {
-			if n > best || (n == best && off < f.ZoneOffset) {
-				f.ZoneOffset, best = off, n
+		for z, n := range zones {
+			if n > best || (n == best && (z.off < f.ZoneOffset || z.off == f.ZoneOffset && z.name < f.ZoneName)) {
+				f.ZoneOffset, f.ZoneName, best = z.off, z.name, n
 			}
 		}
 		if d := fractionDigits(values); d > 0 && strings.Contains(layout, "05") {
@@ -208,6 +236,26 @@ func inferDatetime(values []string) (Format, bool) {
 	}
 	return Format{}, false
 }
+
+// yearZero is the Unix time of 0000-01-01, the date time.Parse gives a
+// time of day.
+const yearZero = -62167219200
+
+// timeOnly reports a layout of a time of day alone ("15:04:05"): every
+// date layout spells a day, month or year with a 2 (2006, 02, 2, Jan 2).
+func timeOnly(layout string) bool { return !strings.Contains(layout, "2") }
+
+// dateOnly reports a layout of a date alone ("2006-01-02"): every time of
+// day layout spells minutes, 04.
+func dateOnly(layout string) bool { return !strings.Contains(layout, "04") }
+
+// TimeOnly reports a datetime format of a time of day alone: its values
+// are seconds since midnight.
+func (f Format) TimeOnly() bool { return f.Layout != "" && timeOnly(f.Layout) }
+
+// DateOnly reports a datetime format of a date alone: its values are whole
+// days, in seconds since the epoch.
+func (f Format) DateOnly() bool { return f.Layout != "" && dateOnly(f.Layout) }
 
 // fractionDigits is the most digits after the seconds' decimal point.
 func fractionDigits(values []string) int {
@@ -262,15 +310,14 @@ func ParseValue(k Kind, f Format, v string) (float64, error) {
 		if err != nil {
 			return 0, err
 		}
-		return float64(t.UnixNano()) / 1e9, nil
+		// Seconds and nanoseconds apart: UnixNano overflows outside the
+		// years 1678 to 2262.
+		sec := t.Unix()
+		if timeOnly(f.Layout) {
+			sec -= yearZero // a time of day: seconds since midnight
+		}
+		return float64(sec) + float64(t.Nanosecond())/1e9, nil
 	default:
-		x, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			return 0, err
-		}
-		if math.IsInf(x, 0) || math.IsNaN(x) {
-			return 0, &strconv.NumError{Func: "ParseFloat", Num: v, Err: strconv.ErrRange}
-		}
-		return x, nil
+		return parseNumber(f, v)
 	}
 }

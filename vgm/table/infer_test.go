@@ -24,7 +24,7 @@ func TestInfer(t *testing.T) {
 		{"integers", many(func(i int) string { return itoa(i * 7) }, 100), Integer, Format{}},
 		{"few numbers", many(func(i int) string { return itoa(i % 3) }, 100), Categorical, Format{}},
 		{"exponent", []string{"1e-9", "2.5e-9", "3e-8", "1.25e-7", "7e-9"}, Float, Format{Decimals: 2, Exponent: true}},
-		{"leading zero codes", []string{"02134", "10001", "94105", "60601", "30301"}, Categorical, Format{}},
+		{"leading zero codes", []string{"02134", "10001", "94105", "60601", "30301"}, Integer, Format{Width: 5}},
 		{"booleans", []string{"true", "false", "true"}, Boolean, Format{True: "true", False: "false"}},
 		{"Booleans", []string{"True", "False"}, Boolean, Format{True: "True", False: "False"}},
 		{"dates", []string{"2012-01-01", "2015-12-31"}, Datetime, Format{Layout: "2006-01-02"}},

@@ -74,6 +74,9 @@ type Column struct {
 	// Categories are the values of categorical and boolean columns with
 	// their frequencies among non-null values.
 	Categories []Category `json:"categories,omitempty"`
+	// Text writes new values where a categorical column draws
+	// NovelCategory, the stand-in of its rare values.
+	Text *TextModel `json:"text,omitempty"`
 }
 
 // Category is one value of a discrete column and its frequency.
@@ -189,6 +192,15 @@ func (c *Column) validate() error {
 		}
 		if len(c.Categories) > 0 && math.Abs(sum-1) > 1e-6 {
 			return fmt.Errorf("category frequencies sum to %v, not 1", sum)
+		}
+		novel := slices.ContainsFunc(c.Categories, func(cat Category) bool { return cat.Value == NovelCategory })
+		if novel != (c.Text != nil) {
+			return errors.New("a text model goes with the category of new values, and only with it")
+		}
+		if c.Text != nil {
+			if err := c.Text.validate(); err != nil {
+				return err
+			}
 		}
 	case c.Kind == ID:
 		slots, err := parseTemplate(c.Format.Template)

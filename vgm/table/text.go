@@ -62,21 +62,29 @@ func appendTime(dst []byte, sec float64, f Format) []byte {
 func appendTimeSlow(dst []byte, sec float64, f Format) []byte {
 	s := math.Floor(sec)
 	ns := int64(math.Round((sec - s) * 1e9))
-	t := time.Unix(int64(s), ns).In(zone(f.ZoneOffset))
+	t := time.Unix(int64(s), ns).In(zone(f.ZoneOffset, f.ZoneName))
 	return t.AppendFormat(dst, f.Layout)
 }
 
-var zones sync.Map // offset seconds -> *time.Location
+var zones sync.Map // zoneKey -> *time.Location
 
-func zone(offset int) *time.Location {
-	if offset == 0 {
+type zoneKey struct {
+	offset int
+	name   string
+}
+
+// zone returns the fixed zone of the offset, printed with the name where a
+// layout prints one ("UTC" for offset 0 without a name).
+func zone(offset int, name string) *time.Location {
+	if offset == 0 && (name == "" || name == "UTC") {
 		return time.UTC
 	}
-	if z, ok := zones.Load(offset); ok {
+	k := zoneKey{offset, name}
+	if z, ok := zones.Load(k); ok {
 		return z.(*time.Location)
 	}
-	z := time.FixedZone("", offset)
-	zones.Store(offset, z)
+	z := time.FixedZone(name, offset)
+	zones.Store(k, z)
 	return z
 }
 
