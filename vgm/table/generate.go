@@ -22,6 +22,9 @@ type Block struct {
 
 	normals []float64 // scratch of the joint model
 	bins    []uint8
+	// Scratch of the forest model.
+	comps, order, starts []int32
+	draws                []uint64
 }
 
 // ColumnValues holds one column of a block. Which slice is used depends on
@@ -40,9 +43,10 @@ type ColumnValues struct {
 // Generator generates rows from a model. It is safe for concurrent use by
 // several goroutines, each with its own Block.
 type Generator struct {
-	Model *Model
-	cols  []genColumn
-	joint *jointGen // nil for independent models
+	Model  *Model
+	cols   []genColumn
+	joint  *jointGen  // network and copula models
+	forest *forestGen // forest models
 }
 
 type genColumn struct {
@@ -119,7 +123,15 @@ func NewGenerator(m *Model) (*Generator, error) {
 		}
 		g.cols = append(g.cols, gc)
 	}
-	if m.ModelType != ModelTypeIndependent {
+	switch m.ModelType {
+	case ModelTypeIndependent:
+	case ModelTypeForest:
+		f, err := newForestGen(m)
+		if err != nil {
+			return nil, err
+		}
+		g.forest = f
+	default:
 		j, err := newJointGen(m)
 		if err != nil {
 			return nil, err
@@ -152,6 +164,10 @@ func stream(block int64, col int) uint64 { return uint64(block)<<16 | uint64(col
 // most BlockSize; a shorter block is a prefix of the full one.
 func (g *Generator) Fill(b *Block, seed uint64, block int64, n int) {
 	b.Start, b.N = block*BlockSize, n
+	if g.forest != nil {
+		g.fillForest(b, seed, block, n)
+		return
+	}
 	if g.joint != nil {
 		g.fillJoint(b, seed, block, n)
 		return
