@@ -33,6 +33,8 @@ type Input struct {
 	Kinds map[string]string
 	// Roots is the number of independent read roots (runners.Roots).
 	Roots int
+	// Hooks is the key of the job's transforms.Hooks, or empty.
+	Hooks string
 	// ModelType is "forest" (default), "network", "copula" or "independent".
 	ModelType string
 	// MinCategoryCount: values seen fewer times are not kept by name
@@ -56,6 +58,8 @@ type Output struct {
 	Overwrite bool
 	// Roots is the number of independent generation roots (runners.Roots).
 	Roots int
+	// Hooks is the key of the job's transforms.Hooks, or empty.
+	Hooks string
 	// RunID names the run's temporary files (NewRunID); empty, one is
 	// made up. Abandon needs it.
 	RunID string
@@ -135,7 +139,7 @@ func BuildFitSample(ctx context.Context, s beam.Scope, in Input) (model, summary
 		return none, none, err
 	}
 	summary = transforms.Sample(s, transforms.SampleConfig{
-		Splits: splits, Header: header, K: in.SampleSize, Seed: in.Seed, Roots: in.Roots,
+		Splits: splits, Header: header, K: in.SampleSize, Seed: in.Seed, Roots: in.Roots, Hooks: in.Hooks,
 	})
 	model = transforms.Fit(s, summary, transforms.FitConfig{
 		Kinds: in.Kinds, Seed: in.Seed, ModelType: in.ModelType,
@@ -167,10 +171,10 @@ func BuildGenerate(ctx context.Context, s beam.Scope, model beam.PCollection, ou
 // BuildCopyCheck adds run's privacy check: the first
 // transforms.CopyCheckRows rows that out generates are compared with the
 // rows of the input's sample (summary, from BuildFitSample); the count of
-// exact copies goes to the counter vgmsynth/exact_copies and to
-// transforms.CopyReport.
+// exact copies goes to the counter vgmsynth/exact_copies and to the
+// Copies hook under out.Hooks.
 func BuildCopyCheck(s beam.Scope, summary, model beam.PCollection, out Output) {
-	transforms.CheckCopies(s, summary, model, out.Rows, out.Seed)
+	transforms.CheckCopies(s, summary, model, out.Rows, out.Seed, out.Hooks)
 }
 
 // BuildGenerateFrom adds generation from a model file's bytes to s.
@@ -246,7 +250,7 @@ func outputConfig(ctx context.Context, out Output) (transforms.OutputConfig, err
 	return transforms.OutputConfig{
 		Prefix: out.Prefix, Format: out.Format, Compression: out.Compression,
 		Rows: out.Rows, Shards: shards, Seed: out.Seed,
-		RunID: runID, Roots: roots,
+		RunID: runID, Roots: roots, Hooks: out.Hooks,
 	}, nil
 }
 

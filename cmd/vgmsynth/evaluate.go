@@ -11,8 +11,9 @@ import (
 	"os"
 	"strings"
 
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
-	"github.com/vgmsynth/vgmsynth/pipeline"
+	"github.com/vgmsynth/vgmsynth/cmd/vgmsynth/internal/report"
+	"github.com/vgmsynth/vgmsynth/evaluate"
+	"github.com/vgmsynth/vgmsynth/transforms/tableio"
 )
 
 // evaluateStdout is where the evaluate command prints its report; tests
@@ -35,7 +36,7 @@ func init() {
 			asJSON := fs.Bool("json", false, "print the report as JSON instead of text")
 			report := stringFlag(fs, "report", "", "also write a self-contained HTML report with plots to this file (local or gs://)")
 			ownFlags["max-rows"] = true
-			maxRows := fs.Int("max-rows", pipeline.DefaultEvaluateMaxRows, "most rows of each table loaded into memory; larger tables are sampled uniformly")
+			maxRows := fs.Int("max-rows", evaluate.DefaultEvaluateMaxRows, "most rows of each table loaded into memory; larger tables are sampled uniformly")
 			common := commonFlags(fs)
 			return func(ctx context.Context) error {
 				if *real == "" {
@@ -47,13 +48,13 @@ func init() {
 				if *maxRows <= 0 {
 					return usageError{fmt.Errorf("--max-rows must be positive, not %d", *maxRows)}
 				}
-				ev, err := pipeline.Evaluate(ctx, *real, *synth, pipeline.EvaluateOptions{MaxRows: *maxRows, Seed: *common.seed})
+				ev, err := evaluate.Evaluate(ctx, *real, *synth, evaluate.EvaluateOptions{MaxRows: *maxRows, Seed: *common.seed})
 				if err != nil {
 					return err
 				}
 				for _, side := range []struct {
 					name string
-					t    *pipeline.EvaluatedTable
+					t    *evaluate.EvaluatedTable
 				}{{"real", &ev.Real}, {"synthetic", &ev.Synthetic}} {
 					if n := side.t.Table.Len(); int64(n) < side.t.TotalRows {
 						common.logf("%s table: loaded a uniform sample of %d of its %d rows\n", side.name, n, side.t.TotalRows)
@@ -87,26 +88,13 @@ func init() {
 }
 
 // writeReportFile writes the HTML report of ev to path.
-func writeReportFile(ctx context.Context, path string, ev *pipeline.Evaluation) error {
+func writeReportFile(ctx context.Context, path string, ev *evaluate.Evaluation) error {
 	var buf bytes.Buffer
-	if err := pipeline.WriteHTMLReport(&buf, ev.Report, &ev.Real, &ev.Synthetic); err != nil {
+	if err := report.WriteHTMLReport(&buf, ev.Report, &ev.Real, &ev.Synthetic); err != nil {
 		return fmt.Errorf("report %s: %w", path, err)
 	}
-	fsys, err := filesystem.New(ctx, path)
-	if err != nil {
-		return fmt.Errorf("report %s: %w", path, err)
-	}
-	defer fsys.Close()
-	wc, err := fsys.OpenWrite(ctx, path)
-	if err != nil {
-		return fmt.Errorf("report %s: %w", path, err)
-	}
-	if _, err := wc.Write(buf.Bytes()); err != nil {
-		wc.Close()
-		return fmt.Errorf("report %s: %w", path, err)
-	}
-	if err := wc.Close(); err != nil {
-		return fmt.Errorf("report %s: %w", path, err)
+	if err := tableio.WriteFile(ctx, path, buf.Bytes()); err != nil {
+		return fmt.Errorf("report: %w", err)
 	}
 	return nil
 }

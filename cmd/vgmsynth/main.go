@@ -22,6 +22,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -281,10 +282,10 @@ var commands = map[string]command{
 					return err
 				}
 				pipeline.BuildCopyCheck(s, sample, m, o)
-				defer reportCopies(common)()
 				if err := finish(ctx, o, common, execute(ctx, p, common, "processed", 0)); err != nil {
 					return err
 				}
+				reportCopies(common)
 				common.logf("wrote %d rows to %s (manifest %s)\n", o.Rows, o.Prefix, transforms.ManifestName(o.Prefix))
 				return nil
 			}
@@ -303,6 +304,36 @@ type common struct {
 	verbose *bool
 	quiet   *bool
 	stderr  io.Writer
+
+	// What this process's workers report through the job's hooks.
+	rows    atomic.Int64 // rows read or written
+	mu      sync.Mutex
+	copies  copyCheck
+	key     string // the hooks' key, once registered
+	release func()
+}
+
+// copyCheck is the result of run's exact-copy check (transforms.Hooks).
+type copyCheck struct {
+	copies, checked, sample int64
+	done                    bool
+}
+
+// hooks registers, once, the hooks through which this process's workers
+// report progress and the copy check, and returns their key for the job's
+// configs; execute releases them when the job ends.
+func (c *common) hooks() string {
+	if c.key == "" {
+		c.key, c.release = transforms.Hooks{
+			Rows: func(n int64) { c.rows.Add(n) },
+			Copies: func(copies, checked, sample int64) {
+				c.mu.Lock()
+				c.copies = copyCheck{copies, checked, sample, true}
+				c.mu.Unlock()
+			},
+		}.Register()
+	}
+	return c.key
 }
 
 func (c *common) logf(format string, args ...any) {
@@ -341,7 +372,7 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 		if *minCount < 0 {
 			return pipeline.Input{}, usageError{fmt.Errorf("--min-category-count must be 0 or more, not %d", *minCount)}
 		}
-		in := pipeline.Input{Glob: *input, SampleSize: *size, Seed: *c.seed, Roots: runners.Roots(), ModelType: *modelType, MinCategoryCount: *minCount, NoExactBounds: *noExact}
+		in := pipeline.Input{Glob: *input, SampleSize: *size, Seed: *c.seed, Roots: runners.Roots(), Hooks: c.hooks(), ModelType: *modelType, MinCategoryCount: *minCount, NoExactBounds: *noExact}
 		if *schema != "" {
 			kinds, err := readSchema(*schema)
 			if err != nil {
@@ -405,7 +436,7 @@ func outputFlags(fs *flag.FlagSet) func(*flag.FlagSet, *common) (pipeline.Output
 		}
 		return pipeline.Output{
 			Prefix: *output, Format: *format, Compression: *compression, Rows: n,
-			Shards: *shards, Seed: *c.seed, Overwrite: *overwrite, Roots: runners.Roots(),
+			Shards: *shards, Seed: *c.seed, Overwrite: *overwrite, Roots: runners.Roots(), Hooks: c.hooks(),
 			// Recovery notes are warnings: printed even with --quiet.
 			RunID: pipeline.NewRunID(), Notify: func(msg string) { fmt.Fprintf(errOut, "vgmsynth: %s\n", msg) },
 		}, nil
@@ -415,26 +446,16 @@ func outputFlags(fs *flag.FlagSet) func(*flag.FlagSet, *common) (pipeline.Output
 // reportCopies prints the result of run's exact-copy check when the job
 // ran in this process (elsewhere: the counter vgmsynth/exact_copies);
 // copies are a warning, printed even with --quiet.
-func reportCopies(c *common) (done func()) {
-	var copies, checked, sample int64
-	var got bool
-	var mu sync.Mutex
-	transforms.CopyReport = func(n, m, k int64) {
-		mu.Lock()
-		copies, checked, sample, got = n, m, k, true
-		mu.Unlock()
-	}
-	return func() {
-		transforms.CopyReport = nil
-		mu.Lock()
-		defer mu.Unlock()
-		switch {
-		case !got || checked == 0:
-		case copies > 0:
-			fmt.Fprintf(errOut, "vgmsynth: warning: %d of the first %d generated rows are exact copies of real rows (of the %d sampled); see docs/reliability.md\n", copies, checked, sample)
-		default:
-			c.logf("checked the first %d generated rows against the %d sampled real rows: no exact copies\n", checked, sample)
-		}
+func reportCopies(c *common) {
+	c.mu.Lock()
+	r := c.copies
+	c.mu.Unlock()
+	switch {
+	case !r.done || r.checked == 0:
+	case r.copies > 0:
+		fmt.Fprintf(errOut, "vgmsynth: warning: %d of the first %d generated rows are exact copies of real rows (of the %d sampled); see docs/reliability.md\n", r.copies, r.checked, r.sample)
+	default:
+		c.logf("checked the first %d generated rows against the %d sampled real rows: no exact copies\n", r.checked, r.sample)
 	}
 }
 
@@ -495,8 +516,11 @@ func parseCount(s string) (int64, error) {
 // unless --quiet; total is the number of rows expected, or 0.
 func execute(ctx context.Context, p *beam.Pipeline, c *common, verb string, total int64) error {
 	runners.Init(*c.verbose)
+	if c.release != nil {
+		defer c.release()
+	}
 	if !*c.quiet {
-		defer startProgress(ctx, errOut, verb, total)()
+		defer startProgress(ctx, errOut, verb, total, &c.rows)()
 	}
 	return runners.Run(ctx, p)
 }

@@ -1,4 +1,8 @@
-package pipeline
+// Package evaluate loads a real and a synthetic table (CSV or Parquet,
+// local or gs://) into memory, sampled down when large, types their
+// columns and scores the synthetic one against the real one with
+// vgm/quality.
+package evaluate
 
 import (
 	"cmp"
