@@ -35,7 +35,7 @@ type Input struct {
 	Roots int
 	// Hooks is the key of the job's transforms.Hooks, or empty.
 	Hooks string
-	// ModelType is "network" (default) or "independent".
+	// ModelType is "forest" (default), "network", "copula" or "independent".
 	ModelType string
 	// MinCategoryCount: values seen fewer times are not kept by name
 	// (table.FitOptions; 0 keeps all, the command line's default is
@@ -118,9 +118,9 @@ func BuildFitSample(ctx context.Context, s beam.Scope, in Input) (model, summary
 		return none, none, err
 	}
 	switch in.ModelType {
-	case "", table.ModelTypeNetwork, table.ModelTypeCopula, table.ModelTypeIndependent:
+	case "", table.ModelTypeForest, table.ModelTypeNetwork, table.ModelTypeCopula, table.ModelTypeIndependent:
 	default:
-		return none, none, fmt.Errorf("unknown --model-type %q (want %s, %s or %s)", in.ModelType, table.ModelTypeNetwork, table.ModelTypeCopula, table.ModelTypeIndependent)
+		return none, none, fmt.Errorf("unknown --model-type %q (want %s, %s, %s or %s)", in.ModelType, table.ModelTypeForest, table.ModelTypeNetwork, table.ModelTypeCopula, table.ModelTypeIndependent)
 	}
 	for name, k := range in.Kinds {
 		if _, err := table.ParseKind(k); err != nil {

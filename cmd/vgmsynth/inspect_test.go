@@ -41,7 +41,7 @@ func TestInspectCommand(t *testing.T) {
 	}
 	t.Logf("\n%s", out)
 	for _, want := range []string{
-		"model      network (format version 1)",
+		"model      forest (format version 2)",
 		"rows seen  1461",
 		"date: datetime",
 		`layout "2006-01-02"`,
@@ -54,11 +54,8 @@ func TestInspectCommand(t *testing.T) {
 		"weather: categorical",
 		"categories  5",
 		"rain     43.9%",
-		"weather <- ",
-		"bin(precipitation)",
-		"copula     Gaussian, over 5 numeric columns",
-		"  temp_max ",
-		"0.880",
+		"components: the leaves of 10 trees",
+		"calendar   date.month, date.weekday",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q", want)

@@ -111,3 +111,15 @@ func (a *Alias) Sample(r *Rand) int {
 	}
 	return j
 }
+
+// Pick is Sample with the draw given: the outcome for one Uint64 x, so
+// that callers may draw their numbers in one order and use them in
+// another.
+func (a *Alias) Pick(x uint64) int {
+	i, coin := bits.Mul64(x, uint64(len(a.thresh)))
+	j := int(a.alias[i])
+	if coin < a.thresh[i] {
+		j = int(i)
+	}
+	return j
+}

@@ -82,3 +82,8 @@ func detLog(x float64) float64 {
 	inner := float64(s*(hfsq+rr)) + float64(k*ln2Lo)
 	return float64(k*ln2Hi) - ((hfsq - inner) - f)
 }
+
+// Log is the natural logarithm of a finite x > 0, identical on every
+// platform (fdlibm's algorithm, < 1 ulp): for callers whose output must
+// not depend on the machine.
+func Log(x float64) float64 { return detLog(x) }

@@ -22,8 +22,8 @@ type FitOptions struct {
 	Kinds map[string]Kind
 	// VGM configures the per-column mixtures.
 	VGM vgm.Config
-	// ModelType is ModelTypeNetwork (the default when empty) or
-	// ModelTypeIndependent.
+	// ModelType is ModelTypeForest (the default when empty),
+	// ModelTypeNetwork, ModelTypeCopula or ModelTypeIndependent.
 	ModelType string
 	// MinCategoryCount keeps rare values out of the model: a category of
 	// a categorical column, or an atom of a numeric one, counted fewer
@@ -89,10 +89,10 @@ func Fit(s *Summary, opt FitOptions) (*Model, error) {
 		return cmp.Compare(a.Line, b.Line)
 	})
 	if opt.ModelType == "" {
-		opt.ModelType = ModelTypeNetwork
+		opt.ModelType = ModelTypeForest
 	}
 	if !knownModelType(opt.ModelType) {
-		return nil, fmt.Errorf("unknown model type %q (want %s, %s or %s)", opt.ModelType, ModelTypeNetwork, ModelTypeCopula, ModelTypeIndependent)
+		return nil, fmt.Errorf("unknown model type %q (want %s)", opt.ModelType, modelTypeList)
 	}
 	m := &Model{
 		FormatVersion: FormatVersion,
@@ -122,7 +122,13 @@ func Fit(s *Summary, opt FitOptions) (*Model, error) {
 			}
 		}
 	}
-	if m.ModelType != ModelTypeIndependent {
+	switch m.ModelType {
+	case ModelTypeIndependent:
+	case ModelTypeForest:
+		if err := fitForest(m, rows, s.Seed); err != nil {
+			return nil, err
+		}
+	default:
 		if err := fitJoint(m, rows, s.Seed); err != nil {
 			return nil, err
 		}

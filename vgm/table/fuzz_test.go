@@ -56,7 +56,7 @@ func FuzzDecodeModel(f *testing.F) {
 			f.Add(b)
 		}
 	}
-	for _, mt := range []string{ModelTypeNetwork, ModelTypeIndependent} {
+	for _, mt := range []string{ModelTypeForest, ModelTypeNetwork, ModelTypeIndependent} {
 		b, err := fitExample(f, mt, 300).Encode()
 		if err != nil {
 			f.Fatal(err)

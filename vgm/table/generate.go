@@ -24,6 +24,9 @@ type Block struct {
 	seed    uint64    // the seed it was filled with, for new text values
 	normals []float64 // scratch of the joint model
 	bins    []uint8
+	// Scratch of the forest model.
+	comps, order, starts []int32
+	draws                []uint64
 }
 
 // ColumnValues holds one column of a block. Which slice is used depends on
@@ -42,10 +45,11 @@ type ColumnValues struct {
 // Generator generates rows from a model. It is safe for concurrent use by
 // several goroutines, each with its own Block.
 type Generator struct {
-	Model *Model
-	cols  []genColumn
-	joint *jointGen // nil for independent models
-	rules *ruleGen  // nil for models without rules
+	Model  *Model
+	cols   []genColumn
+	joint  *jointGen  // network and copula models
+	forest *forestGen // forest models
+	rules  *ruleGen   // nil for models without rules
 }
 
 type genColumn struct {
@@ -132,7 +136,15 @@ func NewGenerator(m *Model) (*Generator, error) {
 		}
 		g.cols = append(g.cols, gc)
 	}
-	if m.ModelType != ModelTypeIndependent {
+	switch m.ModelType {
+	case ModelTypeIndependent:
+	case ModelTypeForest:
+		f, err := newForestGen(m)
+		if err != nil {
+			return nil, err
+		}
+		g.forest = f
+	default:
 		j, err := newJointGen(m)
 		if err != nil {
 			return nil, err
@@ -174,7 +186,9 @@ func stream(block int64, col int) uint64 { return uint64(block)<<16 | uint64(col
 // most BlockSize; a shorter block is a prefix of the full one.
 func (g *Generator) Fill(b *Block, seed uint64, block int64, n int) {
 	b.Start, b.N, b.seed = block*BlockSize, n, seed
-	if g.joint != nil {
+	if g.forest != nil {
+		g.fillForest(b, seed, block, n)
+	} else if g.joint != nil {
 		g.fillJoint(b, seed, block, n)
 	} else {
 		g.fillIndependent(b, seed, block, n)

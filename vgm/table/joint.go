@@ -59,8 +59,11 @@ const (
 
 // knownModelType reports whether a model type exists.
 func knownModelType(t string) bool {
-	return t == ModelTypeNetwork || t == ModelTypeCopula || t == ModelTypeIndependent
+	return t == ModelTypeForest || t == ModelTypeNetwork || t == ModelTypeCopula || t == ModelTypeIndependent
 }
+
+// modelTypeList words the model types for error messages.
+const modelTypeList = ModelTypeForest + ", " + ModelTypeNetwork + ", " + ModelTypeCopula + " or " + ModelTypeIndependent
 
 // Network is a Bayesian network over the discrete variables.
 type Network struct {
@@ -173,23 +176,8 @@ func fitJoint(m *Model, rows []SampledRow, seed uint64) error {
 				vars = append(vars, variable{node: NetworkNode{Column: j, NullIndicator: true}, card: 2, states: st})
 			}
 		case (c.Kind == Categorical || c.Kind == Boolean) && c.NullFraction < 1:
-			total, values := c.States()
-			index := make(map[string]int32, len(c.Categories))
-			for i, cat := range c.Categories {
-				index[cat.Value] = int32(i)
-			}
-			st := make([]int32, n)
-			for i, row := range rows {
-				v := row.Fields[j]
-				switch idx, ok := index[v]; {
-				case v == "":
-					st[i] = int32(total - 1)
-				case !ok || int(idx) >= values:
-					st[i] = int32(values) // "other"
-				default:
-					st[i] = idx
-				}
-			}
+			total, _ := c.States()
+			st := discreteStates(c, rows, j)
 			vars = append(vars, variable{node: NetworkNode{Column: j}, card: total, states: st})
 		}
 	}

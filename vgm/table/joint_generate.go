@@ -162,8 +162,13 @@ func (g *Generator) fillJoint(b *Block, seed uint64, block int64, n int) {
 			}
 		}
 	}
-	// Columns outside both parts: IDs (written from the row index) and
-	// all-null columns.
+	g.fillOutside(b, seed, block, n)
+}
+
+// fillOutside generates the columns outside the joint model: IDs (written
+// from the row index; only their nulls are drawn here) and all-null
+// columns.
+func (g *Generator) fillOutside(b *Block, seed uint64, block int64, n int) {
 	for col := range g.cols {
 		c := &g.cols[col]
 		if c.Kind != ID && c.NullFraction < 1 {

@@ -15,7 +15,7 @@ import (
 
 // FormatVersion is the version of the model file this package writes. A
 // reader refuses files of a newer version.
-const FormatVersion = 1
+const FormatVersion = 2
 
 // MaxModelBytes bounds the size of a model file a reader accepts, so that a
 // hostile file cannot exhaust memory.
@@ -52,6 +52,8 @@ type Model struct {
 	Copula  *Copula  `json:"copula,omitempty"`
 	// Rules hold in every generated row (see RuleOptions).
 	Rules []rules.Rule `json:"rules,omitempty"`
+	// Forest is the mixture of model type "forest" (format version 2).
+	Forest *Forest `json:"forest,omitempty"`
 }
 
 // Column is the model of one column.
@@ -98,7 +100,7 @@ func (m *Model) Validate() error {
 		return fmt.Errorf("model: format_version %d is newer than this vgmsynth understands (%d): upgrade vgmsynth", m.FormatVersion, FormatVersion)
 	}
 	if !knownModelType(m.ModelType) {
-		return fmt.Errorf("model: unknown model_type %q (want %s, %s or %s)", m.ModelType, ModelTypeNetwork, ModelTypeCopula, ModelTypeIndependent)
+		return fmt.Errorf("model: unknown model_type %q (want %s)", m.ModelType, modelTypeList)
 	}
 	if len(m.Columns) == 0 {
 		return errors.New("model: no columns")
@@ -120,10 +122,19 @@ func (m *Model) Validate() error {
 	if err := m.validateRules(); err != nil {
 		return err
 	}
-	if m.ModelType != ModelTypeIndependent {
-		return m.validateJoint()
+	switch m.ModelType {
+	case ModelTypeIndependent:
+		if m.Network != nil || m.Copula != nil || m.Forest != nil {
+			return errors.New("model: an independent model has no network, copula or forest")
+		}
+		return nil
+	case ModelTypeForest:
+		return m.validateForest()
 	}
-	return nil
+	if m.Forest != nil {
+		return errors.New("model: a network or copula model has no forest")
+	}
+	return m.validateJoint()
 }
 
 func (c *Column) validate() error {

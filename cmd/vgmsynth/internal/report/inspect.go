@@ -40,9 +40,12 @@ func DescribeModel(w io.Writer, m *table.Model) error {
 		inspectColumn(&b, &m.Columns[j])
 	}
 	b.WriteByte('\n')
-	if m.ModelType == table.ModelTypeIndependent || m.Network == nil || m.Copula == nil {
+	switch {
+	case m.Forest != nil:
+		b.WriteString(m.Forest.Summary(m))
+	case m.ModelType == table.ModelTypeIndependent || m.Network == nil || m.Copula == nil:
 		b.WriteString("columns are independent: each is drawn from its own marginal\n")
-	} else {
+	default:
 		inspectNetwork(&b, m)
 		b.WriteByte('\n')
 		inspectCopula(&b, m)

@@ -1,0 +1,148 @@
+package table
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestCalendar(t *testing.T) {
+	at := func(s string) int64 {
+		tm, err := time.Parse("2006-01-02 15:04:05", s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tm.Unix()
+	}
+	for _, tc := range []struct {
+		in   string
+		part string
+		v    int
+		want string
+	}{
+		{"2013-01-31 10:20:30", PartMonth, 1, "2013-02-28 10:20:30"},
+		{"2012-01-31 10:20:30", PartMonth, 1, "2012-02-29 10:20:30"},
+		{"1969-12-31 23:59:59", PartMonth, 5, "1969-06-30 23:59:59"},
+		{"2015-07-15 00:00:00", PartWeekday, 0, "2015-07-12 00:00:00"}, // Wednesday to the nearest Sunday
+		{"2015-07-01 00:00:00", PartWeekday, 1, "2015-07-06 00:00:00"}, // Monday before leaves July: the next one
+		{"2015-07-15 08:30:00", PartHour, 17, "2015-07-15 17:30:00"},
+	} {
+		got := time.Unix(setCalendar(tc.part, at(tc.in), tc.v), 0).UTC().Format("2006-01-02 15:04:05")
+		if got != tc.want {
+			t.Errorf("setCalendar(%s, %s, %d) = %s, want %s", tc.part, tc.in, tc.v, got, tc.want)
+		}
+		if p := calendarPart(tc.part, at(tc.want)); p != tc.v {
+			t.Errorf("calendarPart(%s, %s) = %d, want %d", tc.part, tc.want, p, tc.v)
+		}
+	}
+	for days := int64(-800000); days < 800000; days += 997 {
+		y, m, d := civil(days)
+		if back := daysFromCivil(y, m, d); back != days {
+			t.Fatalf("daysFromCivil(civil(%d)) = %d", days, back)
+		}
+	}
+}
+
+func TestNormalQuantile(t *testing.T) {
+	for _, p := range []float64{1e-12, 1e-6, 0.001, 0.02, 0.1, 0.5, 0.77, 0.99, 1 - 1e-9} {
+		want := -math.Sqrt2 * math.Erfcinv(2*p)
+		if got := normalQuantile(p); math.Abs(got-want) > 1e-6*math.Max(1, math.Abs(want)) {
+			t.Errorf("normalQuantile(%v) = %v, want %v", p, got, want)
+		}
+	}
+}
+
+// TestForestKeepsSeasonality fits the example table and checks that the
+// month still explains most of temp_max's variance in generated rows.
+func TestForestKeepsSeasonality(t *testing.T) {
+	m := fitExample(t, ModelTypeForest, 1461)
+	if m.Forest == nil || len(m.Forest.Calendar) == 0 || m.Forest.Calendar[0].Part != PartMonth {
+		t.Fatalf("want a forest with the date's month, got %+v", m.Forest)
+	}
+	if s := m.Forest.Summary(m); !strings.Contains(s, "date.month") {
+		t.Errorf("summary does not name the calendar parts: %s", s)
+	}
+	g, err := NewGenerator(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := g.NewBlock()
+	g.Fill(b, 1, 0, BlockSize)
+	date, tmax := columnIndex(m, "date"), columnIndex(m, "temp_max")
+	var sum, sum2 [12]float64
+	var count [12]float64
+	var all, all2 float64
+	for i := 0; i < b.N; i++ {
+		mo := calendarPart(PartMonth, int64(b.Cols[date].Num[i]))
+		x := b.Cols[tmax].Num[i]
+		sum[mo] += x
+		sum2[mo] += x * x
+		count[mo]++
+		all += x
+		all2 += x * x
+	}
+	n := float64(b.N)
+	between := 0.0
+	for mo := range sum {
+		if count[mo] > 0 {
+			between += count[mo] * math.Pow(sum[mo]/count[mo]-all/n, 2)
+		}
+	}
+	eta2 := between / (all2 - all*all/n)
+	t.Logf("eta² %.3f", eta2)
+	if eta2 < 0.65 { // 0.76 in the real table
+		t.Errorf("eta² of temp_max by month = %.3f, want about 0.76", eta2)
+	}
+	// The same seed and block give the same rows; a shorter block is a
+	// prefix.
+	b2 := g.NewBlock()
+	g.Fill(b2, 1, 0, 100)
+	for i := 0; i < 100; i++ {
+		if b2.Cols[tmax].Num[i] != b.Cols[tmax].Num[i] || b2.Cols[date].Num[i] != b.Cols[date].Num[i] {
+			t.Fatalf("row %d differs between a full and a short block", i)
+		}
+	}
+}
+
+func columnIndex(m *Model, name string) int {
+	for j := range m.Columns {
+		if m.Columns[j].Name == name {
+			return j
+		}
+	}
+	return -1
+}
+
+func TestForestValidation(t *testing.T) {
+	m := fitExample(t, ModelTypeForest, 400)
+	for _, tc := range []struct {
+		name  string
+		spoil func(*Model)
+		want  string
+	}{
+		{"no forest", func(m *Model) { m.Forest = nil }, "needs \"forest\""},
+		{"weights", func(m *Model) { m.Forest.Components[0].Weight *= 2 }, "weights sum"},
+		{"columns", func(m *Model) { m.Forest.Components[0].Columns = nil }, "columns"},
+		{"sd", func(m *Model) { m.Forest.Components[0].Columns[1].SD = -1 }, "sd > 0"},
+		{"box", func(m *Model) { m.Forest.Components[0].Columns[1].Hi = 100 }, "lo < hi"},
+		{"state", func(m *Model) { m.Forest.Components[0].Columns[5].Dist.States[0] = 999 }, "out of range"},
+		{"calendar", func(m *Model) { m.Forest.Calendar[0].Column = 1 }, "calendar part"},
+		{"trees", func(m *Model) { m.Forest.Trees = 1 << 20 }, "trees"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := m.Encode()
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := DecodeModel(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.spoil(c)
+			if err := c.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Validate() = %v, want an error with %q", err, tc.want)
+			}
+		})
+	}
+}

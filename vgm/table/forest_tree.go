@@ -1,0 +1,214 @@
+package table
+
+import (
+	"math"
+	"slices"
+
+	"github.com/vgmsynth/vgmsynth/vgm/rng"
+)
+
+// A classification tree of the forest: it tells sampled rows (class 1)
+// from synthetic ones (class 0) by Gini impurity, trying a random subset
+// of about √features at each node. An ordinal feature splits at a code
+// (codes up to it go left); a categorical one by a set of codes, the best
+// prefix of its codes ordered by their share of sampled rows (optimal for
+// two classes, Breiman et al. 1984). Every child keeps at least minLeaf
+// sampled rows, so every leaf does.
+
+type tree struct {
+	nodes []treeNode
+}
+
+type treeNode struct {
+	parent int32
+	leaf   bool
+	feat   int
+	thr    int      // ordinal: codes <= thr go left
+	set    []uint64 // categorical: codes in the set go left
+	l, r   int32
+}
+
+// goesLeft reports whether a code takes a node's left branch.
+func (nd *treeNode) goesLeft(ordinal bool, code uint16) bool {
+	if ordinal {
+		return int(code) <= nd.thr
+	}
+	return nd.set[code>>6]&(1<<(code&63)) != 0
+}
+
+// leafRows is a leaf and the sampled rows it holds, ascending.
+type leafRows struct {
+	node int
+	rows []int32
+}
+
+// growTree grows a tree on the sampled rows and as many synthetic ones.
+func growTree(d *forestData, syn [][]uint16, minLeaf int, r *rng.Rand) *tree {
+	idx := make([]int32, 2*d.n)
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	t := &tree{}
+	mtry := len(d.feats)
+	type task struct {
+		node     int
+		from, to int
+	}
+	t.nodes = append(t.nodes, treeNode{parent: -1})
+	stack := []task{{0, 0, len(idx)}}
+	order := make([]int, len(d.feats))
+	realC := make([]float64, 0, 512)
+	synC := make([]float64, 0, 512)
+	for len(stack) > 0 {
+		tk := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		part := idx[tk.from:tk.to]
+		nr := 0
+		for _, i := range part {
+			if int(i) < d.n {
+				nr++
+			}
+		}
+		ns := len(part) - nr
+		if nr < 2*minLeaf || ns == 0 {
+			t.nodes[tk.node].leaf = true
+			continue
+		}
+		for f := range order {
+			order[f] = f
+		}
+		best, bestF := math.Inf(-1), -1
+		var bestNode treeNode
+		for k := 0; k < len(order); k++ {
+			// A random feature not tried yet; past mtry, only until one
+			// splits.
+			if k >= mtry && bestF >= 0 {
+				break
+			}
+			s := k + r.Intn(len(order)-k)
+			order[k], order[s] = order[s], order[k]
+			f := order[k]
+			feat := &d.feats[f]
+			realC, synC = realC[:feat.card], synC[:feat.card]
+			clear(realC)
+			clear(synC)
+			for _, i := range part {
+				c := d.code(syn, f, int(i))
+				if int(i) < d.n {
+					realC[c]++
+				} else {
+					synC[c]++
+				}
+			}
+			seq := make([]int, 0, feat.card)
+			for c := 0; c < feat.card; c++ {
+				if realC[c]+synC[c] > 0 {
+					seq = append(seq, c)
+				}
+			}
+			if len(seq) < 2 {
+				continue
+			}
+			if !feat.ordinal {
+				slices.SortStableFunc(seq, func(a, b int) int {
+					pa, pb := realC[a]/(realC[a]+synC[a]), realC[b]/(realC[b]+synC[b])
+					switch {
+					case pa < pb:
+						return -1
+					case pa > pb:
+						return 1
+					}
+					return 0
+				})
+			}
+			var lr, ls float64
+			tr, ts := float64(nr), float64(ns)
+			for q := 0; q < len(seq)-1; q++ {
+				lr += realC[seq[q]]
+				ls += synC[seq[q]]
+				rr, rs := tr-lr, ts-ls
+				if lr < float64(minLeaf) || rr < float64(minLeaf) {
+					continue
+				}
+				score := (lr*lr+ls*ls)/(lr+ls) + (rr*rr+rs*rs)/(rr+rs)
+				if score > best+1e-9 {
+					best, bestF = score, f
+					bestNode = treeNode{feat: f}
+					if feat.ordinal {
+						bestNode.thr = seq[q]
+					} else {
+						bestNode.set = make([]uint64, (feat.card+63)/64)
+						for _, c := range seq[:q+1] {
+							bestNode.set[c>>6] |= 1 << (c & 63)
+						}
+					}
+				}
+			}
+		}
+		// No split, or none better than the node itself.
+		if bestF < 0 || best <= (float64(nr*nr)+float64(ns*ns))/float64(nr+ns)+1e-9 {
+			t.nodes[tk.node].leaf = true
+			continue
+		}
+		ordinal := d.feats[bestF].ordinal
+		lo, hi := 0, len(part)
+		for lo < hi {
+			if bestNode.goesLeft(ordinal, d.code(syn, bestF, int(part[lo]))) {
+				lo++
+			} else {
+				hi--
+				part[lo], part[hi] = part[hi], part[lo]
+			}
+		}
+		bestNode.parent = t.nodes[tk.node].parent
+		bestNode.l, bestNode.r = int32(len(t.nodes)), int32(len(t.nodes)+1)
+		t.nodes[tk.node] = bestNode
+		t.nodes = append(t.nodes, treeNode{parent: int32(tk.node)}, treeNode{parent: int32(tk.node)})
+		stack = append(stack, task{int(bestNode.l), tk.from, tk.from + lo}, task{int(bestNode.r), tk.from + lo, tk.to})
+	}
+	return t
+}
+
+// leaves routes the sampled rows and returns the leaves that hold some.
+func (t *tree) leaves(d *forestData) []leafRows {
+	byNode := map[int][]int32{}
+	for i := 0; i < d.n; i++ {
+		k := 0
+		for !t.nodes[k].leaf {
+			nd := &t.nodes[k]
+			if nd.goesLeft(d.feats[nd.feat].ordinal, d.feats[nd.feat].codes[i]) {
+				k = int(nd.l)
+			} else {
+				k = int(nd.r)
+			}
+		}
+		byNode[k] = append(byNode[k], int32(i))
+	}
+	out := make([]leafRows, 0, len(byNode))
+	for k, rows := range byNode {
+		out = append(out, leafRows{node: k, rows: rows})
+	}
+	slices.SortFunc(out, func(a, b leafRows) int { return a.node - b.node })
+	return out
+}
+
+// box is the range of codes of every feature that reach a node (only
+// ordinal splits narrow it).
+func (t *tree) box(node int, d *forestData) [][2]uint16 {
+	b := make([][2]uint16, len(d.feats))
+	for f := range b {
+		b[f] = [2]uint16{0, uint16(d.feats[f].card - 1)}
+	}
+	for k := node; t.nodes[k].parent >= 0; k = int(t.nodes[k].parent) {
+		p := &t.nodes[t.nodes[k].parent]
+		if !d.feats[p.feat].ordinal {
+			continue
+		}
+		if int(p.l) == k {
+			b[p.feat][1] = min(b[p.feat][1], uint16(p.thr))
+		} else {
+			b[p.feat][0] = max(b[p.feat][0], uint16(p.thr+1))
+		}
+	}
+	return b
+}
