@@ -35,7 +35,7 @@ type Input struct {
 	Roots int
 	// Hooks is the key of the job's transforms.Hooks, or empty.
 	Hooks string
-	// ModelType is "forest" (default), "network", "copula" or "independent".
+	// ModelType is "network" (default), "forest", "copula" or "independent".
 	ModelType string
 	// MinCategoryCount: values seen fewer times are not kept by name
 	// (table.FitOptions; 0 keeps all, the command line's default is

@@ -11,10 +11,11 @@ import (
 
 // fitExample fits a model on the example table with the fit command and
 // returns its path.
-func fitExample(t *testing.T, dir string) string {
+func fitExample(t *testing.T, dir string, extra ...string) string {
 	t.Helper()
 	model := filepath.Join(dir, "model.json")
-	if code, msg := vgmsynth(t, "fit", "--input", evaluateExample, "--model", model, "--quiet"); code != 0 {
+	args := append([]string{"fit", "--input", evaluateExample, "--model", model, "--quiet"}, extra...)
+	if code, msg := vgmsynth(t, args...); code != 0 {
 		t.Fatalf("fit: exit %d: %s", code, msg)
 	}
 	return model
@@ -41,7 +42,7 @@ func TestInspectCommand(t *testing.T) {
 	}
 	t.Logf("\n%s", out)
 	for _, want := range []string{
-		"model      forest (format version 2)",
+		"model      network (format version 2)",
 		"rows seen  1461",
 		"date: datetime",
 		`layout "2006-01-02"`,
@@ -54,8 +55,13 @@ func TestInspectCommand(t *testing.T) {
 		"weather: categorical",
 		"categories  5",
 		"rain     43.9%",
-		"components: the leaves of 10 trees",
-		"calendar   date.month, date.weekday",
+		"weather <- ",
+		"bin(precipitation)",
+		"copula     Gaussian, over 5 numeric columns",
+		"  temp_max ",
+		"0.880",
+		"rules      1, kept in every generated row",
+		"temp_min <= temp_max",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q", want)
@@ -86,5 +92,23 @@ func TestInspectCommand(t *testing.T) {
 	}
 	if code, _, msg := runInspectCLI(t, "inspect", "--model", evaluateExample); code != 1 || !strings.Contains(msg, "not a valid vgmsynth model") {
 		t.Errorf("not a model: exit %d, %q", code, msg)
+	}
+}
+
+// TestInspectForest checks the summary of the opt-in forest model.
+func TestInspectForest(t *testing.T) {
+	model := fitExample(t, t.TempDir(), "--model-type", "forest")
+	code, out, msg := runInspectCLI(t, "inspect", "--model", model, "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, msg)
+	}
+	for _, want := range []string{
+		"model      forest (format version 2)",
+		"components: the leaves of 10 trees",
+		"calendar   date.month, date.weekday",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
 	}
 }

@@ -66,8 +66,8 @@ func Example() {
 		city := g.AppendText(nil, b, 1, i)
 		fmt.Printf("%s,%s\n", price, city)
 	}
-	// The forest model (the default) keeps the columns' dependence: the
-	// mean non-zero price per city, 20 and 60 in the summary.
+	// The network model keeps the columns' dependence: the mean non-zero
+	// price per city.
 	sums, counts := map[string]float64{}, map[string]int{}
 	for i := 0; i < b.N; i++ {
 		if x := b.Cols[0].Num[i]; x != 0 && !b.Cols[0].Null[i] {
@@ -81,8 +81,8 @@ func Example() {
 	// price: float, 2 decimals, 1 atom(s) at 0
 	// city: categorical, 2 categories
 	// 16384 rows, 10% zero prices
-	// 66.22,Oslo
-	// 0.00,Lima
-	// 23.06,Lima
-	// Lima 20, Oslo 60
+	// 17.02,Oslo
+	// 17.78,Lima
+	// 23.52,Lima
+	// Lima 25, Oslo 50
 }

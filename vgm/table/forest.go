@@ -7,7 +7,8 @@ import (
 	"strings"
 )
 
-// The forest model ("forest", the default) is a mixture of product
+// The forest model ("forest", opt-in while its generation speed is below
+// the network's; see docs/model.md) is a mixture of product
 // distributions over the whole row, whose components are the leaves of an
 // adversarial random forest (Watson et al., "Adversarial random forests
 // for density estimation and generative modeling", AISTATS 2023).
