@@ -28,6 +28,7 @@ import (
 	"github.com/vgmsynth/vgmsynth/pipeline"
 	"github.com/vgmsynth/vgmsynth/runners"
 	"github.com/vgmsynth/vgmsynth/transforms"
+	"github.com/vgmsynth/vgmsynth/transforms/tableio"
 	"github.com/vgmsynth/vgmsynth/vgm/table"
 )
 
@@ -227,6 +228,7 @@ var commands = map[string]command{
 		flags: func(fs *flag.FlagSet) func(context.Context) error {
 			model := stringFlag(fs, "model", "", "model file to read (local or gs://)")
 			out := outputFlags(fs)
+			delimiter := stringFlag(fs, "output-delimiter", "", "CSV output's field delimiter: , ; | or tab (default: the input's, as the model records it)")
 			common := commonFlags(fs)
 			return func(ctx context.Context) error {
 				if *model == "" {
@@ -239,6 +241,15 @@ var commands = map[string]command{
 				data, err := pipeline.ReadModel(ctx, *model)
 				if err != nil {
 					return err
+				}
+				if *delimiter != "" {
+					d, err := tableio.ParseDelimiter(*delimiter)
+					if err != nil {
+						return usageError{fmt.Errorf("--output-delimiter: %w", err)}
+					}
+					if data, err = table.SetDelimiter(data, d); err != nil {
+						return err
+					}
 				}
 				p, s := beam.NewPipelineWithRoot()
 				if err := pipeline.BuildGenerateFrom(ctx, s, data, o); err != nil {
@@ -331,6 +342,7 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 	ownFlags["min-category-count"], ownFlags["no-exact-bounds"] = true, true
 	minCount := fs.Int("min-category-count", table.DefaultMinCategoryCount, `privacy: values seen fewer times are not stored in the model (rare text becomes "other"); 0 keeps all`)
 	noExact := fs.Bool("no-exact-bounds", false, "privacy: store no exact minimum, maximum or extreme quantile of the data (bounds from the fitted distribution)")
+	delimiter := stringFlag(fs, "delimiter", "", "CSV field delimiter: , ; | or tab (default: detected from the header and first rows)")
 	return func(c *common) (pipeline.Input, error) {
 		if *input == "" {
 			return pipeline.Input{}, usageError{errors.New("--input is required")}
@@ -342,6 +354,13 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 			return pipeline.Input{}, usageError{fmt.Errorf("--min-category-count must be 0 or more, not %d", *minCount)}
 		}
 		in := pipeline.Input{Glob: *input, SampleSize: *size, Seed: *c.seed, Roots: runners.Roots(), ModelType: *modelType, MinCategoryCount: *minCount, NoExactBounds: *noExact}
+		if *delimiter != "" {
+			d, err := tableio.ParseDelimiter(*delimiter)
+			if err != nil {
+				return in, usageError{fmt.Errorf("--delimiter: %w", err)}
+			}
+			in.Delimiter = d
+		}
 		if *schema != "" {
 			kinds, err := readSchema(*schema)
 			if err != nil {

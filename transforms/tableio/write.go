@@ -1,6 +1,7 @@
 package tableio
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -34,27 +35,33 @@ type CSVEncoder struct {
 	cats   [][][]byte // per column, per category: the field as written
 	quote  []bool     // per column: values may need quoting
 	single bool       // one-column table: nulls are written as "" so that rows are not blank lines
+	delim  byte       // the field delimiter: the model's (Model.Delimiter), or ','
 }
 
 // NewCSVEncoder prepares an encoder for a generator's columns.
 func NewCSVEncoder(g *table.Generator) *CSVEncoder {
-	e := &CSVEncoder{g: g, single: len(g.Model.Columns) == 1}
+	e := &CSVEncoder{g: g, single: len(g.Model.Columns) == 1, delim: ','}
+	if d := g.Model.Delimiter; len(d) == 1 && bytes.IndexByte(Delimiters, d[0]) >= 0 {
+		e.delim = d[0]
+	}
 	for _, c := range g.Model.Columns {
 		var cats [][]byte
 		for _, cat := range c.Categories {
-			cats = append(cats, appendField(nil, cat.Value))
+			cats = append(cats, e.appendField(nil, cat.Value))
 		}
 		e.cats = append(e.cats, cats)
-		e.quote = append(e.quote, needsQuote(c.Format.Layout) || needsQuote(c.Format.Template))
+		e.quote = append(e.quote, e.needsQuote(c.Format.Layout) || e.needsQuote(c.Format.Template))
 	}
 	return e
 }
 
-func needsQuote(s string) bool { return strings.ContainsAny(s, ",\"\r\n") }
+func (e *CSVEncoder) needsQuote(s string) bool {
+	return strings.ContainsAny(s, "\"\r\n") || strings.IndexByte(s, e.delim) >= 0
+}
 
 // appendField writes one field, quoted where RFC 4180 requires.
-func appendField(dst []byte, v string) []byte {
-	if !needsQuote(v) && strings.TrimSpace(v) == v {
+func (e *CSVEncoder) appendField(dst []byte, v string) []byte {
+	if !e.needsQuote(v) && strings.TrimSpace(v) == v {
 		return append(dst, v...)
 	}
 	dst = append(dst, '"')
@@ -66,9 +73,9 @@ func appendField(dst []byte, v string) []byte {
 func (e *CSVEncoder) AppendHeader(dst []byte) []byte {
 	for i, c := range e.g.Model.Columns {
 		if i > 0 {
-			dst = append(dst, ',')
+			dst = append(dst, e.delim)
 		}
-		dst = appendField(dst, c.Name)
+		dst = e.appendField(dst, c.Name)
 	}
 	return append(dst, '\n')
 }
@@ -78,7 +85,7 @@ func (e *CSVEncoder) AppendRows(dst []byte, b *table.Block, from, to int) []byte
 	for r := from; r < to; r++ {
 		for j := range b.Cols {
 			if j > 0 {
-				dst = append(dst, ',')
+				dst = append(dst, e.delim)
 			}
 			cv := &b.Cols[j]
 			switch {
@@ -89,7 +96,7 @@ func (e *CSVEncoder) AppendRows(dst []byte, b *table.Block, from, to int) []byte
 			case cv.Cat != nil:
 				dst = append(dst, e.cats[j][cv.Cat[r]]...)
 			case e.quote[j]:
-				dst = appendField(dst, string(e.g.AppendText(nil, b, j, r)))
+				dst = e.appendField(dst, string(e.g.AppendText(nil, b, j, r)))
 			default:
 				dst = e.g.AppendText(dst, b, j, r)
 			}
