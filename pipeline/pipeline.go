@@ -33,6 +33,8 @@ type Input struct {
 	Kinds map[string]string
 	// Roots is the number of independent read roots (runners.Roots).
 	Roots int
+	// Hooks is the key of the job's transforms.Hooks, or empty.
+	Hooks string
 	// ModelType is "network" (default) or "independent".
 	ModelType string
 	// MinCategoryCount: values seen fewer times are not kept by name
@@ -44,6 +46,9 @@ type Input struct {
 	// Delimiter is CSV input's field delimiter; 0 detects it. The model
 	// records it, and CSV output is written with it.
 	Delimiter byte
+	// Rules: a schema file's constraints and mined rules switched off
+	// (table.FitOptions).
+	Rules table.RuleOptions
 }
 
 // Output says what to generate and where.
@@ -59,6 +64,8 @@ type Output struct {
 	Overwrite bool
 	// Roots is the number of independent generation roots (runners.Roots).
 	Roots int
+	// Hooks is the key of the job's transforms.Hooks, or empty.
+	Hooks string
 	// RunID names the run's temporary files (NewRunID); empty, one is
 	// made up. Abandon needs it.
 	RunID string
@@ -124,6 +131,13 @@ func BuildFitSample(ctx context.Context, s beam.Scope, in Input) (model, summary
 			return none, none, fmt.Errorf("schema names column %q, which %s does not have (columns: %s)", name, files[0], strings.Join(header, ", "))
 		}
 	}
+	for _, r := range in.Rules.Constraints {
+		for _, name := range r.Columns {
+			if !contains(header, name) {
+				return none, none, fmt.Errorf("schema constraint %s names column %q, which %s does not have (columns: %s)", r.String(), name, files[0], strings.Join(header, ", "))
+			}
+		}
+	}
 	if len(files) == 1 {
 		ok, err := tableio.HasRows(ctx, files[0])
 		if err != nil {
@@ -143,11 +157,11 @@ func BuildFitSample(ctx context.Context, s beam.Scope, in Input) (model, summary
 		}
 	}
 	summary = transforms.Sample(s, transforms.SampleConfig{
-		Splits: splits, Header: header, K: in.SampleSize, Seed: in.Seed, Roots: in.Roots,
+		Splits: splits, Header: header, K: in.SampleSize, Seed: in.Seed, Roots: in.Roots, Hooks: in.Hooks,
 	})
 	model = transforms.Fit(s, summary, transforms.FitConfig{
 		Kinds: in.Kinds, Seed: in.Seed, ModelType: in.ModelType,
-		MinCategoryCount: in.MinCategoryCount, NoExactBounds: in.NoExactBounds,
+		MinCategoryCount: in.MinCategoryCount, NoExactBounds: in.NoExactBounds, Rules: in.Rules,
 		Delimiter: delim,
 	})
 	return model, summary, nil
@@ -176,10 +190,10 @@ func BuildGenerate(ctx context.Context, s beam.Scope, model beam.PCollection, ou
 // BuildCopyCheck adds run's privacy check: the first
 // transforms.CopyCheckRows rows that out generates are compared with the
 // rows of the input's sample (summary, from BuildFitSample); the count of
-// exact copies goes to the counter vgmsynth/exact_copies and to
-// transforms.CopyReport.
+// exact copies goes to the counter vgmsynth/exact_copies and to the
+// Copies hook under out.Hooks.
 func BuildCopyCheck(s beam.Scope, summary, model beam.PCollection, out Output) {
-	transforms.CheckCopies(s, summary, model, out.Rows, out.Seed)
+	transforms.CheckCopies(s, summary, model, out.Rows, out.Seed, out.Hooks)
 }
 
 // BuildGenerateFrom adds generation from a model file's bytes to s.
@@ -255,7 +269,7 @@ func outputConfig(ctx context.Context, out Output) (transforms.OutputConfig, err
 	return transforms.OutputConfig{
 		Prefix: out.Prefix, Format: out.Format, Compression: out.Compression,
 		Rows: out.Rows, Shards: shards, Seed: out.Seed,
-		RunID: runID, Roots: roots,
+		RunID: runID, Roots: roots, Hooks: out.Hooks,
 	}, nil
 }
 

@@ -511,6 +511,8 @@ type EncodeConfig struct {
 	RunID string
 	// Roots is the number of independent read roots, as in SampleConfig.
 	Roots int
+	// Hooks is the key of this run's Hooks (Hooks.Register), or empty.
+	Hooks string
 }
 
 // DecodeConfig says what Decode reads and where it writes.
@@ -532,6 +534,8 @@ type DecodeConfig struct {
 	RunID string
 	// Roots is the number of independent read roots, as in SampleConfig.
 	Roots int
+	// Hooks is the key of this run's Hooks (Hooks.Register), or empty.
+	Hooks string
 }
 
 // codecSpec is what the workers of Encode and Decode need to know.
@@ -543,6 +547,7 @@ type codecSpec struct {
 	Seed        uint64
 	Clamp       bool
 	RunID       string
+	Hooks       string
 }
 
 // CodecSplit is one split of Encode's or Decode's input and the output
@@ -595,7 +600,7 @@ func EncodeFrom(s beam.Scope, model []byte, cfg EncodeConfig) beam.PCollection {
 
 func encode(s beam.Scope, model beam.PCollection, modelBytes []byte, cfg EncodeConfig) beam.PCollection {
 	s = s.Scope("Encode")
-	spec := codecSpec{Header: cfg.Header, Prefix: cfg.Prefix, Format: tableio.FormatParquet, Compression: cfg.Compression, Seed: cfg.Seed, RunID: cfg.RunID}
+	spec := codecSpec{Header: cfg.Header, Prefix: cfg.Prefix, Format: tableio.FormatParquet, Compression: cfg.Compression, Seed: cfg.Seed, RunID: cfg.RunID, Hooks: cfg.Hooks}
 	return runCodec(s, cfg.Splits, cfg.Roots, spec, func(s beam.Scope, splits beam.PCollection) beam.PCollection {
 		if model.IsValid() {
 			return beam.ParDo(s, &encodeSplitSideFn{Spec: spec}, splits, beam.SideInput{Input: model})
@@ -620,7 +625,7 @@ func DecodeFrom(s beam.Scope, model []byte, cfg DecodeConfig) beam.PCollection {
 
 func decode(s beam.Scope, model beam.PCollection, modelBytes []byte, cfg DecodeConfig) beam.PCollection {
 	s = s.Scope("Decode")
-	spec := codecSpec{Header: cfg.Header, Prefix: cfg.Prefix, Format: tableio.FormatCSV, Compression: cfg.Compression, Clamp: cfg.Clamp, RunID: cfg.RunID}
+	spec := codecSpec{Header: cfg.Header, Prefix: cfg.Prefix, Format: tableio.FormatCSV, Compression: cfg.Compression, Clamp: cfg.Clamp, RunID: cfg.RunID, Hooks: cfg.Hooks}
 	return runCodec(s, cfg.Splits, cfg.Roots, spec, func(s beam.Scope, splits beam.PCollection) beam.PCollection {
 		if model.IsValid() {
 			return beam.ParDo(s, &decodeSplitSideFn{Spec: spec}, splits, beam.SideInput{Input: model})
@@ -755,6 +760,7 @@ func openCodecOutput(ctx context.Context, spec codecSpec, sp CodecSplit) (ShardR
 }
 
 func (w *codecWorker) encode(ctx context.Context, spec codecSpec, model []byte, sp CodecSplit, emit func(ShardResult)) error {
+	progress := rowCount(spec.Hooks)
 	if err := w.prepare(spec, model, true); err != nil {
 		return err
 	}
@@ -776,8 +782,8 @@ func (w *codecWorker) encode(ctx context.Context, spec codecSpec, model []byte, 
 			return err
 		}
 		n++
-		if n%65536 == 0 && ReadProgress != nil {
-			ReadProgress(65536)
+		if n%65536 == 0 {
+			progress(65536)
 		}
 		return pw.add(vals)
 	})
@@ -797,6 +803,7 @@ func (w *codecWorker) encode(ctx context.Context, spec codecSpec, model []byte, 
 }
 
 func (w *codecWorker) decode(ctx context.Context, spec codecSpec, model []byte, sp CodecSplit, emit func(ShardResult)) error {
+	progress := rowCount(spec.Hooks)
 	if err := w.prepare(spec, model, false); err != nil {
 		return err
 	}
@@ -828,8 +835,8 @@ func (w *codecWorker) decode(ctx context.Context, spec codecSpec, model []byte, 
 			return err
 		}
 		n++
-		if n%65536 == 0 && ReadProgress != nil {
-			ReadProgress(65536)
+		if n%65536 == 0 {
+			progress(65536)
 		}
 		if len(buf) >= 1<<20 {
 			_, err = out.Write(buf)

@@ -31,13 +31,15 @@ type FitConfig struct {
 	// Delimiter is the CSV input's field delimiter (0 for Parquet), which
 	// the model records for CSV output.
 	Delimiter byte
+	// Rules are table.FitOptions' (a schema file's constraints).
+	Rules table.RuleOptions
 }
 
 // Fit turns the PCollection of one summary made by Sample into a
 // PCollection of one model file (the model's JSON bytes).
 func Fit(s beam.Scope, summary beam.PCollection, cfg FitConfig) beam.PCollection {
 	s = s.Scope("Fit")
-	return beam.ParDo(s, &fitFn{Kinds: cfg.Kinds, Seed: cfg.Seed, ModelType: cfg.ModelType, MinCategoryCount: cfg.MinCategoryCount, NoExactBounds: cfg.NoExactBounds, Delimiter: string(rune(cfg.Delimiter))}, summary)
+	return beam.ParDo(s, &fitFn{Kinds: cfg.Kinds, Seed: cfg.Seed, ModelType: cfg.ModelType, MinCategoryCount: cfg.MinCategoryCount, NoExactBounds: cfg.NoExactBounds, Rules: cfg.Rules, Delimiter: string(rune(cfg.Delimiter))}, summary)
 }
 
 type fitFn struct {
@@ -46,11 +48,12 @@ type fitFn struct {
 	ModelType        string
 	MinCategoryCount int
 	NoExactBounds    bool
+	Rules            table.RuleOptions
 	Delimiter        string
 }
 
 func (fn *fitFn) ProcessElement(ctx context.Context, sum table.Summary, emit func([]byte)) error {
-	opt := table.FitOptions{VGM: vgm.DefaultConfig(), Kinds: map[string]table.Kind{}, ModelType: fn.ModelType, MinCategoryCount: fn.MinCategoryCount, NoExactBounds: fn.NoExactBounds}
+	opt := table.FitOptions{VGM: vgm.DefaultConfig(), Kinds: map[string]table.Kind{}, ModelType: fn.ModelType, MinCategoryCount: fn.MinCategoryCount, NoExactBounds: fn.NoExactBounds, Rules: fn.Rules}
 	opt.VGM.Seed = fn.Seed
 	for name, k := range fn.Kinds {
 		kind, err := table.ParseKind(k)

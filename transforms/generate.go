@@ -41,6 +41,8 @@ type OutputConfig struct {
 	RunID string
 	// Roots is the number of independent generation roots; see Roots.
 	Roots int
+	// Hooks is the key of this run's Hooks (Hooks.Register), or empty.
+	Hooks string
 }
 
 // ShardSpec is one output file to generate: rows [Start, End).
@@ -62,17 +64,8 @@ func ShardName(prefix string, i, n int, format, compression string) string {
 	return fmt.Sprintf("%s-%05d-of-%05d%s", prefix, i, n, tableio.ShardExtension(format, compression))
 }
 
-// Progress, when set, is told of every block of rows written by this
-// process's workers (local runners only): the command line shows it.
-var Progress tableio.Progress
-
-// FailFirstAttempt is a test hook, nil outside tests: when it returns true
-// for a shard, the first attempt at writing that shard in this process
-// fails part way through, as a worker lost mid-write would, leaving a
-// partial temporary file; later attempts succeed.
-var FailFirstAttempt func(shard int) bool
-
-// attempts counts this process's attempts per shard, for FailFirstAttempt.
+// attempts counts this process's attempts per shard, for
+// Hooks.FailFirstAttempt.
 var attempts = struct {
 	sync.Mutex
 	n map[string]int
@@ -85,8 +78,8 @@ func firstAttempt(temp string) bool {
 	return attempts.n[temp] == 1
 }
 
-// errInjected is the failure FailFirstAttempt injects.
-var errInjected = errors.New("injected failure (transforms.FailFirstAttempt)")
+// errInjected is the failure Hooks.FailFirstAttempt injects.
+var errInjected = errors.New("injected failure (Hooks.FailFirstAttempt)")
 
 // TempDir is where a run's temporary shards live until finalisation.
 func TempDir(prefix, runID string) string {
@@ -226,10 +219,11 @@ func (w *shardWriter) write(ctx context.Context, out OutputConfig, model []byte,
 		return fmt.Errorf("write %s: %w", res.Temp, err)
 	}
 	cw := &countingWriter{w: f, crc: crc32.New(crc32.MakeTable(crc32.Castagnoli)), ctx: ctx}
-	if FailFirstAttempt != nil && FailFirstAttempt(sp.Index) && firstAttempt(res.Final) {
+	h := hooks(out.Hooks)
+	if h.FailFirstAttempt != nil && h.FailFirstAttempt(sp.Index) && firstAttempt(res.Final) {
 		cw.failAfter = 1000
 	}
-	if err := tableio.WriteShard(cw, g, out.Seed, sp.Start, sp.End, out.Format, out.Compression, Progress); err != nil {
+	if err := tableio.WriteShard(cw, g, out.Seed, sp.Start, sp.End, out.Format, out.Compression, h.Rows); err != nil {
 		f.Close()
 		return fmt.Errorf("write %s: %w", res.Temp, err)
 	}
@@ -265,7 +259,7 @@ type countingWriter struct {
 		Sum32() uint32
 	}
 	ctx       context.Context
-	failAfter int64 // FailFirstAttempt: fail once this many bytes are written
+	failAfter int64 // Hooks.FailFirstAttempt: fail once this many bytes are written
 }
 
 func (c *countingWriter) Write(p []byte) (int, error) {

@@ -19,12 +19,6 @@ func init() {
 // compares with the sample.
 const CopyCheckRows = 100000
 
-// CopyReport, when set, is told the result of CheckCopies by this
-// process's workers (local runners only): how many of the checked
-// generated rows equal a sampled real row, of how many checked, against a
-// sample of how many rows.
-var CopyReport func(copies, checked, sample int64)
-
 // CheckCopies compares the first CopyCheckRows generated rows (rows and
 // seed as the output's) with the rows of the input's sample, the summary
 // that Sample made: a row counts as a copy when every column is equal
@@ -32,15 +26,17 @@ var CopyReport func(copies, checked, sample int64)
 // are generated again, in memory, which gives the very rows written. The
 // result goes to the counters vgmsynth/exact_copies and
 // vgmsynth/copy_check_rows, to the log as a warning when there are
-// copies, and to CopyReport.
-func CheckCopies(s beam.Scope, summary, model beam.PCollection, rows int64, seed uint64) {
+// copies, and to the Copies hook registered under hooksKey (Hooks.Register;
+// empty for none).
+func CheckCopies(s beam.Scope, summary, model beam.PCollection, rows int64, seed uint64, hooksKey string) {
 	s = s.Scope("CheckCopies")
-	beam.ParDo0(s, &checkCopiesFn{Rows: rows, Seed: seed}, model, beam.SideInput{Input: summary})
+	beam.ParDo0(s, &checkCopiesFn{Rows: rows, Seed: seed, Hooks: hooksKey}, model, beam.SideInput{Input: summary})
 }
 
 type checkCopiesFn struct {
-	Rows int64
-	Seed uint64
+	Rows  int64
+	Seed  uint64
+	Hooks string
 }
 
 func (fn *checkCopiesFn) ProcessElement(ctx context.Context, model []byte, sum table.Summary) error {
@@ -83,8 +79,8 @@ func (fn *checkCopiesFn) ProcessElement(ctx context.Context, model []byte, sum t
 	if copies > 0 {
 		log.Warnf(ctx, "vgmsynth: %d of the first %d generated rows are exact copies of rows of the input's sample", copies, n)
 	}
-	if CopyReport != nil {
-		CopyReport(copies, n, int64(len(sum.Sample)))
+	if report := hooks(fn.Hooks).Copies; report != nil {
+		report(copies, n, int64(len(sum.Sample)))
 	}
 	return nil
 }

@@ -16,7 +16,7 @@ import (
 // Runners retry failed bundles (Dataflow does, prism does not: a failed
 // bundle fails its job). A retried shard must come out byte for byte the
 // same, whatever the failed attempt left, and finalisation run again must
-// change nothing. These tests inject the failure with FailFirstAttempt.
+// change nothing. These tests inject the failure with Hooks.FailFirstAttempt.
 
 const retryModel = "../testdata/bad/models/valid_network.json"
 
@@ -29,11 +29,13 @@ func readModelFile(t *testing.T) []byte {
 	return b
 }
 
-// failShard makes the first attempt at shard index fail, for one test.
-func failShard(t *testing.T, index int) {
+// failShard makes the first attempt at shard index fail in runs of cfg,
+// for one test.
+func failShard(t *testing.T, cfg *OutputConfig, index int) {
 	t.Helper()
-	FailFirstAttempt = func(shard int) bool { return shard == index }
-	t.Cleanup(func() { FailFirstAttempt = nil })
+	key, release := Hooks{FailFirstAttempt: func(shard int) bool { return shard == index }}.Register()
+	cfg.Hooks = key
+	t.Cleanup(release)
 }
 
 // writeAll writes every shard of cfg through one shardWriter, as one worker
@@ -58,9 +60,9 @@ func TestRetriedShardIsIdentical(t *testing.T) {
 			clean := OutputConfig{Prefix: filepath.Join(dir, "clean"), Format: format, Rows: 40000, Shards: 3, Seed: 9, RunID: "a"}
 			want := writeAll(t, clean, model)
 
-			failShard(t, 1)
 			cfg := clean
 			cfg.Prefix, cfg.RunID = filepath.Join(dir, "retried"), "b"
+			failShard(t, &cfg, 1)
 			sp := ShardRanges(cfg.Rows, cfg.Shards)[1]
 			var w shardWriter
 			var got []ShardResult
@@ -217,9 +219,9 @@ func TestPipelineShardFailsOnce(t *testing.T) {
 	if err := run(clean); err != nil {
 		t.Fatal(err)
 	}
-	failShard(t, 1)
 	cfg := clean
 	cfg.Prefix, cfg.RunID = filepath.Join(dir, "failed", "out"), "f1"
+	failShard(t, &cfg, 1)
 	err := run(cfg)
 	if err == nil {
 		t.Log("the runner retried the failed bundle")

@@ -134,6 +134,8 @@ type SampleConfig struct {
 	Seed uint64
 	// Roots is the number of independent read roots; see Roots.
 	Roots int
+	// Hooks is the key of this run's Hooks (Hooks.Register), or empty.
+	Hooks string
 }
 
 // Sample reads the input and returns a PCollection with one table.Summary:
@@ -149,7 +151,7 @@ func Sample(s beam.Scope, cfg SampleConfig) beam.PCollection {
 		if cfg.Roots <= 1 {
 			splitsCol = beam.Reshuffle(s, splitsCol)
 		}
-		partials = append(partials, beam.ParDo(s, &summariseFn{Header: cfg.Header, K: cfg.K, Seed: cfg.Seed}, splitsCol))
+		partials = append(partials, beam.ParDo(s, &summariseFn{Header: cfg.Header, K: cfg.K, Seed: cfg.Seed, Hooks: cfg.Hooks}, splitsCol))
 	}
 	all := partials[0]
 	if len(partials) > 1 {
@@ -181,10 +183,6 @@ func (fn *listSplitsFn) ProcessElement(_ context.Context, _ []byte, emit func(ta
 	return nil
 }
 
-// ReadProgress, when set, is told of the rows read by this process's
-// workers, a block or 65,536 rows at a time (local runners only).
-var ReadProgress func(rows int64)
-
 // summariseFn reads the splits of a bundle into one partial summary,
 // emitted when the bundle finishes: a worker ships one sample however many
 // splits it read, which keeps the data crossing the combine small. The
@@ -195,6 +193,7 @@ type summariseFn struct {
 	Header []string
 	K      int
 	Seed   uint64
+	Hooks  string
 
 	splits []tableio.Split
 }
@@ -213,6 +212,7 @@ func (fn *summariseFn) FinishBundle(ctx context.Context, emit func(table.Summary
 		return nil
 	}
 	rows := beam.NewCounter("vgmsynth", "rows_read")
+	progress := rowCount(fn.Hooks)
 	work := make(chan tableio.Split)
 	workers := min(runtime.GOMAXPROCS(0), len(fn.splits))
 	sums := make([]*table.Summary, workers)
@@ -230,9 +230,7 @@ func (fn *summariseFn) FinishBundle(ctx context.Context, emit func(table.Summary
 				var n int64
 				errs[w] = tableio.ReadBlocks(ctx, sp, fn.Header, func(b *tableio.Block) error {
 					n += int64(b.Len())
-					if ReadProgress != nil {
-						ReadProgress(int64(b.Len()))
-					}
+					progress(int64(b.Len()))
 					return sums[w].AddRows(&b.Rows)
 				})
 				rows.Inc(ctx, n)

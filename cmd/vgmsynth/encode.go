@@ -52,7 +52,7 @@ func init() {
 				p, s := beam.NewPipelineWithRoot()
 				transforms.EncodeFrom(s, c.data, transforms.EncodeConfig{
 					Splits: c.splits, Header: c.header, Prefix: *output, Compression: *compression,
-					Seed: *common.seed, RunID: c.runID, Roots: runners.Roots(),
+					Seed: *common.seed, RunID: c.runID, Roots: runners.Roots(), Hooks: common.hooks(),
 				})
 				if err := codecFinish(c, *output, common, execute(ctx, p, common, "encoded", 0)); err != nil {
 					return err
@@ -93,7 +93,7 @@ func init() {
 				p, s := beam.NewPipelineWithRoot()
 				transforms.DecodeFrom(s, c.data, transforms.DecodeConfig{
 					Splits: c.splits, Header: c.header, Prefix: *output, Compression: *compression,
-					Clamp: *clamp, RunID: c.runID, Roots: runners.Roots(),
+					Clamp: *clamp, RunID: c.runID, Roots: runners.Roots(), Hooks: common.hooks(),
 				})
 				if err := codecFinish(c, *output, common, execute(ctx, p, common, "decoded", 0)); err != nil {
 					return err

@@ -46,7 +46,26 @@ func TestEvaluateCommand(t *testing.T) {
 			name:   "text",
 			args:   []string{"evaluate", "--real", evaluateExample, "--synthetic", evaluateExample, "--quiet"},
 			code:   0,
-			stdout: []string{"Overall score", "100.00%", "Exact copies"},
+			stdout: []string{"Overall score", "100.00%", "Exact copies", "Logic of the table", "temp_min <= temp_max"},
+		},
+		{
+			name: "ML efficacy",
+			args: []string{"evaluate", "--real", evaluateExample, "--synthetic", evaluateExample, "--json",
+				"--target", "weather", "--holdout", evaluateExample, "--max-rows", "600", "--quiet"},
+			code:   0,
+			stdout: []string{`"logic"`, `"tree_auc"`, `"metric": "roc_auc"`, `"holdout_rows": 600`},
+		},
+		{
+			name:   "target without holdout",
+			args:   []string{"evaluate", "--real", evaluateExample, "--synthetic", evaluateExample, "--target", "weather"},
+			code:   2,
+			stderr: []string{"--target and --holdout go together"},
+		},
+		{
+			name:   "unknown target",
+			args:   []string{"evaluate", "--real", evaluateExample, "--synthetic", evaluateExample, "--target", "nope", "--holdout", evaluateExample},
+			code:   1,
+			stderr: []string{`"nope"`},
 		},
 		{
 			name:       "json and report",

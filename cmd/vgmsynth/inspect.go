@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/vgmsynth/vgmsynth/cmd/vgmsynth/internal/report"
 	"github.com/vgmsynth/vgmsynth/pipeline"
 	"github.com/vgmsynth/vgmsynth/vgm/table"
 )
@@ -41,11 +42,11 @@ func init() {
 				if err != nil {
 					return err
 				}
-				if err := pipeline.DescribeModel(inspectStdout, m); err != nil {
+				if err := report.DescribeModel(inspectStdout, m); err != nil {
 					return err
 				}
 				if *plotDir != "" {
-					paths, err := pipeline.PlotModel(ctx, *plotDir, m)
+					paths, err := report.PlotModel(ctx, *plotDir, m)
 					if err != nil {
 						return err
 					}

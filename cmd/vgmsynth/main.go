@@ -22,6 +22,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -29,6 +30,7 @@ import (
 	"github.com/vgmsynth/vgmsynth/runners"
 	"github.com/vgmsynth/vgmsynth/transforms"
 	"github.com/vgmsynth/vgmsynth/transforms/tableio"
+	"github.com/vgmsynth/vgmsynth/vgm/rules"
 	"github.com/vgmsynth/vgmsynth/vgm/table"
 )
 
@@ -292,10 +294,10 @@ var commands = map[string]command{
 					return err
 				}
 				pipeline.BuildCopyCheck(s, sample, m, o)
-				defer reportCopies(common)()
 				if err := finish(ctx, o, common, execute(ctx, p, common, "processed", 0)); err != nil {
 					return err
 				}
+				reportCopies(common)
 				common.logf("wrote %d rows to %s (manifest %s)\n", o.Rows, o.Prefix, transforms.ManifestName(o.Prefix))
 				return nil
 			}
@@ -314,6 +316,36 @@ type common struct {
 	verbose *bool
 	quiet   *bool
 	stderr  io.Writer
+
+	// What this process's workers report through the job's hooks.
+	rows    atomic.Int64 // rows read or written
+	mu      sync.Mutex
+	copies  copyCheck
+	key     string // the hooks' key, once registered
+	release func()
+}
+
+// copyCheck is the result of run's exact-copy check (transforms.Hooks).
+type copyCheck struct {
+	copies, checked, sample int64
+	done                    bool
+}
+
+// hooks registers, once, the hooks through which this process's workers
+// report progress and the copy check, and returns their key for the job's
+// configs; execute releases them when the job ends.
+func (c *common) hooks() string {
+	if c.key == "" {
+		c.key, c.release = transforms.Hooks{
+			Rows: func(n int64) { c.rows.Add(n) },
+			Copies: func(copies, checked, sample int64) {
+				c.mu.Lock()
+				c.copies = copyCheck{copies, checked, sample, true}
+				c.mu.Unlock()
+			},
+		}.Register()
+	}
+	return c.key
 }
 
 func (c *common) logf(format string, args ...any) {
@@ -338,7 +370,7 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 	ownFlags["sample-size"] = true
 	size := fs.Int("sample-size", pipeline.DefaultSampleSize, "rows sampled from the input to fit on")
 	modelType := stringFlag(fs, "model-type", "network", "model: network (Gaussian copula over the numeric columns + Bayesian network over the discrete ones), copula (the copula alone) or independent (per-column marginals)")
-	schema := stringFlag(fs, "schema", "", `JSON file overriding column kinds: {"column": "float|integer|categorical|boolean|datetime|id", ...}`)
+	schema := stringFlag(fs, "schema", "", `JSON file overriding column kinds and declaring constraints: {"column": "float|integer|categorical|boolean|datetime|id", ..., "constraints": [{"inequality": ["low", "high"]}, ...], "mined_rules": false, "drop_rules": ["a -> b"]} (docs/formats.md)`)
 	ownFlags["min-category-count"], ownFlags["no-exact-bounds"] = true, true
 	minCount := fs.Int("min-category-count", table.DefaultMinCategoryCount, `privacy: values seen fewer times are not stored in the model (rare text becomes "other"); 0 keeps all`)
 	noExact := fs.Bool("no-exact-bounds", false, "privacy: store no exact minimum, maximum or extreme quantile of the data (bounds from the fitted distribution)")
@@ -353,7 +385,7 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 		if *minCount < 0 {
 			return pipeline.Input{}, usageError{fmt.Errorf("--min-category-count must be 0 or more, not %d", *minCount)}
 		}
-		in := pipeline.Input{Glob: *input, SampleSize: *size, Seed: *c.seed, Roots: runners.Roots(), ModelType: *modelType, MinCategoryCount: *minCount, NoExactBounds: *noExact}
+		in := pipeline.Input{Glob: *input, SampleSize: *size, Seed: *c.seed, Roots: runners.Roots(), Hooks: c.hooks(), ModelType: *modelType, MinCategoryCount: *minCount, NoExactBounds: *noExact}
 		if *delimiter != "" {
 			d, err := tableio.ParseDelimiter(*delimiter)
 			if err != nil {
@@ -362,34 +394,57 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 			in.Delimiter = d
 		}
 		if *schema != "" {
-			kinds, err := readSchema(*schema)
+			kinds, ro, err := readSchema(*schema)
 			if err != nil {
 				return in, err
 			}
-			in.Kinds = kinds
+			in.Kinds, in.Rules = kinds, ro
 		}
 		return in, nil
 	}
 }
 
 // readSchema reads a schema file: a JSON object mapping column names to
-// kinds, optionally under a "columns" key.
-func readSchema(path string) (map[string]string, error) {
+// kinds (optionally under a "columns" key), beside which "constraints"
+// declares rules (rules.ParseConstraints), "mined_rules": false keeps none
+// of the rules the fit finds, and "drop_rules" names mined rules to leave
+// out as inspect prints them.
+func readSchema(path string) (map[string]string, table.RuleOptions, error) {
+	var ro table.RuleOptions
 	data, err := readSmallFile("schema", path, 16<<20)
 	if err != nil {
-		return nil, err
+		return nil, ro, err
 	}
-	var wrapped struct {
-		Columns map[string]string `json:"columns"`
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		return nil, ro, fmt.Errorf(`schema %s: want a JSON object such as {"price": "float", "zip": "categorical"}: %w`, path, err)
 	}
-	if err := json.Unmarshal(data, &wrapped); err == nil && wrapped.Columns != nil {
-		return wrapped.Columns, nil
+	kinds := map[string]string{}
+	for key, raw := range top {
+		var kind string
+		if json.Unmarshal(raw, &kind) == nil {
+			kinds[key] = kind // a column named like a key below is a column
+			continue
+		}
+		switch key {
+		case "columns":
+			err = json.Unmarshal(raw, &kinds)
+		case "constraints":
+			ro.Constraints, err = rules.ParseConstraints(raw)
+		case "mined_rules":
+			var on bool
+			err = json.Unmarshal(raw, &on)
+			ro.NoMined = !on
+		case "drop_rules":
+			err = json.Unmarshal(raw, &ro.Drop)
+		default:
+			err = errors.New("want a kind name (float, integer, categorical, boolean, datetime or id)")
+		}
+		if err != nil {
+			return nil, ro, fmt.Errorf("schema %s: %q: %w", path, key, err)
+		}
 	}
-	var kinds map[string]string
-	if err := json.Unmarshal(data, &kinds); err != nil {
-		return nil, fmt.Errorf(`schema %s: want a JSON object such as {"price": "float", "zip": "categorical"}: %w`, path, err)
-	}
-	return kinds, nil
+	return kinds, ro, nil
 }
 
 func outputFlags(fs *flag.FlagSet) func(*flag.FlagSet, *common) (pipeline.Output, error) {
@@ -424,7 +479,7 @@ func outputFlags(fs *flag.FlagSet) func(*flag.FlagSet, *common) (pipeline.Output
 		}
 		return pipeline.Output{
 			Prefix: *output, Format: *format, Compression: *compression, Rows: n,
-			Shards: *shards, Seed: *c.seed, Overwrite: *overwrite, Roots: runners.Roots(),
+			Shards: *shards, Seed: *c.seed, Overwrite: *overwrite, Roots: runners.Roots(), Hooks: c.hooks(),
 			// Recovery notes are warnings: printed even with --quiet.
 			RunID: pipeline.NewRunID(), Notify: func(msg string) { fmt.Fprintf(errOut, "vgmsynth: %s\n", msg) },
 		}, nil
@@ -434,26 +489,16 @@ func outputFlags(fs *flag.FlagSet) func(*flag.FlagSet, *common) (pipeline.Output
 // reportCopies prints the result of run's exact-copy check when the job
 // ran in this process (elsewhere: the counter vgmsynth/exact_copies);
 // copies are a warning, printed even with --quiet.
-func reportCopies(c *common) (done func()) {
-	var copies, checked, sample int64
-	var got bool
-	var mu sync.Mutex
-	transforms.CopyReport = func(n, m, k int64) {
-		mu.Lock()
-		copies, checked, sample, got = n, m, k, true
-		mu.Unlock()
-	}
-	return func() {
-		transforms.CopyReport = nil
-		mu.Lock()
-		defer mu.Unlock()
-		switch {
-		case !got || checked == 0:
-		case copies > 0:
-			fmt.Fprintf(errOut, "vgmsynth: warning: %d of the first %d generated rows are exact copies of real rows (of the %d sampled); see docs/reliability.md\n", copies, checked, sample)
-		default:
-			c.logf("checked the first %d generated rows against the %d sampled real rows: no exact copies\n", checked, sample)
-		}
+func reportCopies(c *common) {
+	c.mu.Lock()
+	r := c.copies
+	c.mu.Unlock()
+	switch {
+	case !r.done || r.checked == 0:
+	case r.copies > 0:
+		fmt.Fprintf(errOut, "vgmsynth: warning: %d of the first %d generated rows are exact copies of real rows (of the %d sampled); see docs/reliability.md\n", r.copies, r.checked, r.sample)
+	default:
+		c.logf("checked the first %d generated rows against the %d sampled real rows: no exact copies\n", r.checked, r.sample)
 	}
 }
 
@@ -514,8 +559,11 @@ func parseCount(s string) (int64, error) {
 // unless --quiet; total is the number of rows expected, or 0.
 func execute(ctx context.Context, p *beam.Pipeline, c *common, verb string, total int64) error {
 	runners.Init(*c.verbose)
+	if c.release != nil {
+		defer c.release()
+	}
 	if !*c.quiet {
-		defer startProgress(ctx, errOut, verb, total)()
+		defer startProgress(ctx, errOut, verb, total, &c.rows)()
 	}
 	return runners.Run(ctx, p)
 }

@@ -11,7 +11,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	ptest.MainWithDefault(m, "prism")
+	code := ptest.MainRetWithDefault(m, "prism")
+	stopEngines()
+	os.Exit(code)
 }
 
 // vgmsynth runs the command in-process and returns its exit status and

@@ -175,6 +175,53 @@ func csvRows(t *testing.T, m transforms.Manifest) int64 {
 	return n
 }
 
+// workerBinaries builds vgmsynth and Beam's Go boot program once per test
+// binary, for the PROCESS environment: the job server starts the boot
+// program, which fetches the staged vgmsynth binary and starts it with
+// --worker=true.
+var workerBinaries = sync.OnceValues(func() ([2]string, error) {
+	state, err := testState()
+	if err != nil {
+		return [2]string{}, err
+	}
+	bin, boot := filepath.Join(state, "worker", "vgmsynth"), filepath.Join(state, "worker", "boot")
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+	defer cancel()
+	for _, b := range [][2]string{{bin, "."}, {boot, "github.com/apache/beam/sdks/v2/go/container"}} {
+		if msg, err := exec.CommandContext(ctx, goTool(), "build", "-o", b[0], b[1]).CombinedOutput(); err != nil {
+			return [2]string{}, fmt.Errorf("build %s: %v\n%s", b[1], err, msg)
+		}
+	}
+	return [2]string{bin, boot}, nil
+})
+
+// processWorker returns the worker binaries, or skips the test when they
+// cannot be built (offline without the module cache); the copies of the
+// worker that Beam's boot program leaves in /tmp/binNNN/worker are removed
+// when the test ends.
+func processWorker(t *testing.T) (bin, boot string) {
+	t.Helper()
+	w, err := workerBinaries()
+	if err != nil {
+		t.Skipf("cannot build the PROCESS worker: %v", err)
+	}
+	bin, boot = w[0], w[1]
+	before, _ := filepath.Glob("/tmp/bin*")
+	t.Cleanup(func() {
+		st, err := os.Stat(bin)
+		if err != nil {
+			return
+		}
+		after, _ := filepath.Glob("/tmp/bin*")
+		for _, d := range after {
+			if w, err := os.Stat(filepath.Join(d, "worker")); err == nil && w.Size() == st.Size() && !slices.Contains(before, d) {
+				os.RemoveAll(d)
+			}
+		}
+	})
+	return bin, boot
+}
+
 // TestPortableJobServer submits vgmsynth to a real portable job server
 // (Beam's prism, built from the module cache and run as its own process),
 // the path Flink and Spark job servers take: --runner=universal (and the
@@ -236,9 +283,7 @@ func TestPortableJobServer(t *testing.T) {
 		// the job server stages the vgmsynth binary as the worker binary,
 		// and Beam's boot program starts it with --worker=true.
 		tmp := t.TempDir()
-		bin, boot := filepath.Join(tmp, "vgmsynth"), filepath.Join(tmp, "boot")
-		goBuild(t, bin, ".")
-		goBuild(t, boot, "github.com/apache/beam/sdks/v2/go/container")
+		bin, boot := processWorker(t)
 		// Prism (2.77) passes --id='ID' quotes and all, and no
 		// --semi_persist_dir; the boot program wants the bare ID.
 		script := filepath.Join(tmp, "boot.sh")
@@ -247,21 +292,6 @@ func TestPortableJobServer(t *testing.T) {
 			"exec "+boot+" --semi_persist_dir="+tmp+" --id=\"$id\" \"$prov\"\n"), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		// The boot program copies the worker binary to /tmp/binNNN/worker
-		// and leaves it there: remove the copies this test made.
-		before, _ := filepath.Glob("/tmp/bin*")
-		t.Cleanup(func() {
-			st, err := os.Stat(bin)
-			if err != nil {
-				return
-			}
-			after, _ := filepath.Glob("/tmp/bin*")
-			for _, d := range after {
-				if w, err := os.Stat(filepath.Join(d, "worker")); err == nil && w.Size() == st.Size() && !slices.Contains(before, d) {
-					os.RemoveAll(d)
-				}
-			}
-		})
 		abs, err := filepath.Abs(input) // the worker runs in another directory
 		if err != nil {
 			t.Fatal(err)

@@ -8,24 +8,21 @@ import (
 	"time"
 
 	"github.com/vgmsynth/vgmsynth/runners"
-	"github.com/vgmsynth/vgmsynth/transforms"
 )
 
 // progressEvery is how often progress is printed.
 const progressEvery = 5 * time.Second
 
 // startProgress prints, every few seconds until stop is called, how many
-// rows the job's workers have read or written, how fast, and for
+// rows the job's workers have read or written (rows, which the job's
+// transforms.Hooks count), how fast, and for
 // generation the time left. It works where the workers run in this process
 // (the local runners); elsewhere the runner's counters (vgmsynth/rows_read,
 // rows_written, bytes_written) show the same.
-func startProgress(ctx context.Context, w io.Writer, verb string, total int64) (stop func()) {
+func startProgress(ctx context.Context, w io.Writer, verb string, total int64, rows *atomic.Int64) (stop func()) {
 	if !runners.Local() {
 		return func() {}
 	}
-	var rows atomic.Int64
-	count := func(n int64) { rows.Add(n) }
-	transforms.Progress, transforms.ReadProgress = count, count
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	start := time.Now()
@@ -55,7 +52,6 @@ func startProgress(ctx context.Context, w io.Writer, verb string, total int64) (
 	return func() {
 		close(done)
 		<-finished
-		transforms.Progress, transforms.ReadProgress = nil, nil
 	}
 }
 

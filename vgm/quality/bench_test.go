@@ -57,3 +57,26 @@ func BenchmarkEvaluate1M(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLogic measures LogicOf on 20k real and 20k synthetic rows (the
+// default detection sample) and on 1M rows each, where detection samples
+// 20k of each and the rules and seasonality read 200k and all rows. Run it
+// with
+//
+//	go test -run '^$' -bench Logic -benchtime 1x ./vgm/quality/
+func BenchmarkLogic(b *testing.B) {
+	for _, n := range []int{20_000, 1_000_000} {
+		real, syn := benchTable(n, 1), benchTable(n, 2)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			for b.Loop() {
+				lg, err := LogicOf(real, syn, LogicOptions{Seed: 1})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if lg.Detection.RowsEach != DefaultDetectionRows {
+					b.Fatalf("detection on %d rows each", lg.Detection.RowsEach)
+				}
+			}
+		})
+	}
+}

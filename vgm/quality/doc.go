@@ -59,6 +59,16 @@
 //     correction); so does this package. scipy rejects a table with a single
 //     row or column; here such a table has V = 0 (no trend).
 //
+// LogicOf (Options.Logic in Evaluate) adds what a pairwise score cannot
+// see, with the definitions of the realism check that accompanies the
+// project's test data: a classifier two-sample test (a logistic regression
+// as in SDMetrics' LogisticDetection, and gradient-boosted histogram trees in
+// the manner of scikit-learn's HistGradientBoostingClassifier, both written
+// here from their published descriptions) on a bounded sample of each
+// table; the order rules, functional dependencies and sums every real row
+// holds (package rules) with their synthetic violation rates; the eta² of
+// numeric columns by month or hour; and ML efficacy on real held-out rows.
+//
 // The privacy figures are vgmsynth's own, not SDMetrics metrics: the share of
 // synthetic rows that copy a real row exactly, and the median distance to the
 // closest record (DCR) of synthetic rows versus held-out real rows. See

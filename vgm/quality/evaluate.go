@@ -1,7 +1,6 @@
 package quality
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 )
@@ -37,6 +36,9 @@ type Options struct {
 	// DefaultPrivacyRows; a negative value skips the distances, leaving them
 	// NaN.
 	PrivacyRows int
+	// Logic, when set, adds the Logic figures (LogicOf) to the report,
+	// with these options; its Seed is replaced by Seed.
+	Logic *LogicOptions
 }
 
 // withDefaults returns o with zero fields replaced by their defaults.
@@ -55,15 +57,9 @@ func (o Options) withDefaults() Options {
 // lists columns and pairs in the real table's order.
 func Evaluate(real, synthetic Table, opt Options) (*Report, error) {
 	opt = opt.withDefaults()
-	if err := real.validate("real"); err != nil {
-		return nil, fmt.Errorf("quality: %w", err)
-	}
-	if err := synthetic.validate("synthetic"); err != nil {
-		return nil, fmt.Errorf("quality: %w", err)
-	}
-	synthetic, err := align(real, synthetic)
+	synthetic, err := checkPair(real, synthetic)
 	if err != nil {
-		return nil, fmt.Errorf("quality: %w", err)
+		return nil, err
 	}
 
 	rs := real.sample(opt.MaxRows, rand.New(rand.NewPCG(opt.Seed, streamRealSample)))
@@ -87,6 +83,13 @@ func Evaluate(real, synthetic Table, opt Options) (*Report, error) {
 			rand.New(rand.NewPCG(opt.Seed, streamPrivacy)))
 	} else {
 		rep.Privacy.DCRSynthetic, rep.Privacy.DCRHoldout, rep.Privacy.DCRRatio = math.NaN(), math.NaN(), math.NaN()
+	}
+	if opt.Logic != nil {
+		lo := *opt.Logic
+		lo.Seed = opt.Seed
+		if rep.Logic, err = LogicOf(real, synthetic, lo); err != nil {
+			return nil, err
+		}
 	}
 	return rep, nil
 }

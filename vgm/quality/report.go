@@ -50,6 +50,9 @@ type Report struct {
 	Pairs []PairScore `json:"pairs"`
 	// Privacy holds the copy and distance figures.
 	Privacy Privacy `json:"privacy"`
+	// Logic holds the detection, rule, seasonality and efficacy figures
+	// (see LogicOf); nil unless Options.Logic asked for them.
+	Logic *Logic `json:"logic,omitempty"`
 }
 
 // ColumnScore is the Column Shapes score of one column.
@@ -170,6 +173,7 @@ type reportJSON struct {
 	Columns                  []ColumnScore `json:"columns"`
 	Pairs                    []PairScore   `json:"pairs"`
 	Privacy                  Privacy       `json:"privacy"`
+	Logic                    *Logic        `json:"logic,omitempty"`
 }
 
 type columnScoreJSON struct {
@@ -217,6 +221,7 @@ func (r Report) MarshalJSON() ([]byte, error) {
 		Columns:                  r.Columns,
 		Pairs:                    r.Pairs,
 		Privacy:                  r.Privacy,
+		Logic:                    r.Logic,
 	})
 }
 
@@ -242,6 +247,7 @@ func (r *Report) UnmarshalJSON(b []byte) error {
 		Columns:                  j.Columns,
 		Pairs:                    j.Pairs,
 		Privacy:                  j.Privacy,
+		Logic:                    j.Logic,
 	}
 	return nil
 }
@@ -389,6 +395,12 @@ func (r *Report) WriteText(w io.Writer) error {
 
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("quality: writing report: %w", err)
+	}
+	if r.Logic != nil {
+		if _, err := io.WriteString(w, "\n"); err != nil {
+			return fmt.Errorf("quality: writing report: %w", err)
+		}
+		return r.Logic.WriteText(w)
 	}
 	return nil
 }

@@ -19,6 +19,9 @@ func TestJSONMirrors(t *testing.T) {
 		{ColumnScore{}, columnScoreJSON{}},
 		{PairScore{}, pairScoreJSON{}},
 		{Privacy{}, privacyJSON{}},
+		{Detection{}, detectionJSON{}},
+		{Seasonality{}, seasonalityJSON{}},
+		{Efficacy{}, efficacyJSON{}},
 	}
 	for _, tt := range tests {
 		o, m := reflect.TypeOf(tt.orig), reflect.TypeOf(tt.mirror)

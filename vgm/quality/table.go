@@ -140,6 +140,22 @@ func (t Table) validate(which string) error {
 	return nil
 }
 
+// checkPair validates real and synthetic and returns synthetic aligned to
+// real (see align), with errors prefixed for the package's callers.
+func checkPair(real, synthetic Table) (Table, error) {
+	if err := real.validate("real"); err != nil {
+		return Table{}, fmt.Errorf("quality: %w", err)
+	}
+	if err := synthetic.validate("synthetic"); err != nil {
+		return Table{}, fmt.Errorf("quality: %w", err)
+	}
+	synthetic, err := align(real, synthetic)
+	if err != nil {
+		return Table{}, fmt.Errorf("quality: %w", err)
+	}
+	return synthetic, nil
+}
+
 // align returns syn with its columns in the order of real's, after checking
 // that both tables have the same column names and kinds.
 func align(real, syn Table) (Table, error) {

@@ -39,6 +39,8 @@ type FitOptions struct {
 	// grid), the tails of extreme quantiles are dropped, and the range of
 	// real IDs that generated IDs avoid is widened.
 	NoExactBounds bool
+	// Rules say which rules the model keeps: found in the sample, declared.
+	Rules RuleOptions
 }
 
 // DefaultMinCategoryCount is the command line's FitOptions.MinCategoryCount.
@@ -90,7 +92,7 @@ func Fit(s *Summary, opt FitOptions) (*Model, error) {
 		SampleSize:    len(rows),
 		Seed:          s.Seed,
 	}
-	replaced := false
+	raw, replaced := rows, false
 	for j, name := range s.Columns {
 		col, replace, err := fitColumn(name, j, s, rows, opt)
 		if err != nil {
@@ -116,6 +118,11 @@ func Fit(s *Summary, opt FitOptions) (*Model, error) {
 			return nil, err
 		}
 	}
+	rs, err := fitRules(m, raw, opt.Rules, opt.MinCategoryCount)
+	if err != nil {
+		return nil, err
+	}
+	m.Rules = rs
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("fitted model is invalid (a bug): %w", err)
 	}

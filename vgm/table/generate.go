@@ -43,6 +43,7 @@ type Generator struct {
 	Model *Model
 	cols  []genColumn
 	joint *jointGen // nil for independent models
+	rules *ruleGen  // nil for models without rules
 }
 
 type genColumn struct {
@@ -126,6 +127,7 @@ func NewGenerator(m *Model) (*Generator, error) {
 		}
 		g.joint = j
 	}
+	g.rules = newRuleGen(g)
 	return g, nil
 }
 
@@ -154,8 +156,16 @@ func (g *Generator) Fill(b *Block, seed uint64, block int64, n int) {
 	b.Start, b.N = block*BlockSize, n
 	if g.joint != nil {
 		g.fillJoint(b, seed, block, n)
-		return
+	} else {
+		g.fillIndependent(b, seed, block, n)
 	}
+	if g.rules != nil {
+		g.rules.enforce(g, b, seed, block, n)
+	}
+}
+
+// fillIndependent draws every column from its own marginal.
+func (g *Generator) fillIndependent(b *Block, seed uint64, block int64, n int) {
 	for j := range g.cols {
 		c := &g.cols[j]
 		cv := &b.Cols[j]

@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	"github.com/vgmsynth/vgmsynth/vgm"
+	"github.com/vgmsynth/vgmsynth/vgm/rules"
 )
 
 // FormatVersion is the version of the model file this package writes. A
@@ -52,6 +53,8 @@ type Model struct {
 	// Network and Copula tie the columns together (model type "network").
 	Network *Network `json:"network,omitempty"`
 	Copula  *Copula  `json:"copula,omitempty"`
+	// Rules hold in every generated row (see RuleOptions).
+	Rules []rules.Rule `json:"rules,omitempty"`
 }
 
 // Column is the model of one column.
@@ -113,6 +116,9 @@ func (m *Model) Validate() error {
 		if err := c.validate(); err != nil {
 			return fmt.Errorf("model: column %q: %w", c.Name, err)
 		}
+	}
+	if err := m.validateRules(); err != nil {
+		return err
 	}
 	if m.ModelType != ModelTypeIndependent {
 		return m.validateJoint()

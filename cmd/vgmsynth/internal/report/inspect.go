@@ -1,4 +1,4 @@
-package pipeline
+package report
 
 import (
 	"cmp"
@@ -13,7 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	"github.com/vgmsynth/vgmsynth/transforms/tableio"
 	"github.com/vgmsynth/vgmsynth/vgm/table"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -47,6 +47,8 @@ func DescribeModel(w io.Writer, m *table.Model) error {
 		b.WriteByte('\n')
 		inspectCopula(&b, m)
 	}
+	b.WriteByte('\n')
+	b.WriteString(m.RulesText())
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -382,23 +384,7 @@ func inspectFileName(col string) string {
 }
 
 func inspectWrite(ctx context.Context, path string, data []byte) error {
-	fsys, err := filesystem.New(ctx, path)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer fsys.Close()
-	wc, err := fsys.OpenWrite(ctx, path)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if _, err := wc.Write(data); err != nil {
-		wc.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := wc.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return tableio.WriteFile(ctx, path, data)
 }
 
 // inspectNewPlot is the report's plot style with a title and plain ticks

@@ -1,8 +1,12 @@
-package pipeline
+// Package report draws what the command line shows of models and
+// evaluations: a readable model description with plots (inspect) and a
+// self-contained HTML page of an evaluation (evaluate --report).
+package report
 
 import (
 	"bytes"
 	"cmp"
+	_ "embed"
 	"encoding/base64"
 	"fmt"
 	"html"
@@ -23,6 +27,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 
+	"github.com/vgmsynth/vgmsynth/evaluate"
 	"github.com/vgmsynth/vgmsynth/vgm/quality"
 )
 
@@ -57,7 +62,7 @@ var (
 //
 // real and synth are the tables rep was computed from (Evaluation.Real and
 // Evaluation.Synthetic): the plots are drawn from all of their rows.
-func WriteHTMLReport(w io.Writer, rep *quality.Report, real, synth *EvaluatedTable) error {
+func WriteHTMLReport(w io.Writer, rep *quality.Report, real, synth *evaluate.EvaluatedTable) error {
 	if rep == nil || real == nil || synth == nil {
 		return fmt.Errorf("html report: missing report or table")
 	}
@@ -90,6 +95,7 @@ type reportPage struct {
 	Heatmaps                    []template.HTML
 	HeatmapColumns              int
 	Privacy                     reportPrivacy
+	Logic                       *reportLogic
 }
 
 type reportSide struct {
@@ -126,7 +132,7 @@ type reportPrivacy struct {
 	Figure                     template.HTML
 }
 
-func buildReportPage(rep *quality.Report, real, synth *EvaluatedTable) (*reportPage, error) {
+func buildReportPage(rep *quality.Report, real, synth *evaluate.EvaluatedTable) (*reportPage, error) {
 	rt, st := real.Table, synth.Table
 	if len(rt.Columns) != len(st.Columns) {
 		return nil, fmt.Errorf("real table has %d columns, synthetic %d", len(rt.Columns), len(st.Columns))
@@ -221,6 +227,7 @@ func buildReportPage(rep *quality.Report, real, synth *EvaluatedTable) (*reportP
 		ReferenceRows: v.DCRReferenceRows, SyntheticSample: v.DCRSyntheticRows, HoldoutSample: v.DCRHoldoutRows,
 		Figure: dcrSVG(v),
 	}
+	p.Logic = buildReportLogic(rep.Logic)
 	return p, nil
 }
 
@@ -848,106 +855,9 @@ func dcrSVG(v quality.Privacy) template.HTML {
 	return template.HTML(b.String())
 }
 
-var reportTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>vgmsynth quality report: {{.Score}}</title>
-<style>
-body { font-family: system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; margin: 24px auto; max-width: 1240px; padding: 0 16px; color: #1b1b1b; background: #fff; }
-h1 { margin-bottom: 4px; }
-h2 { margin-top: 36px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
-.muted { color: #666; font-size: 0.9em; }
-.sources td { padding: 2px 12px 2px 0; }
-.summary { display: flex; gap: 24px; flex-wrap: wrap; align-items: stretch; margin-top: 16px; }
-.card { border: 1px solid #ddd; border-radius: 8px; padding: 14px 18px; background: #fafafa; }
-.big { font-size: 2.6em; font-weight: 700; }
-.bar { display: inline-block; width: 120px; height: 10px; background: #e5e5e5; border-radius: 5px; vertical-align: middle; overflow: hidden; }
-.bar > span { display: block; height: 100%; background: #3a8f3a; }
-.bar > span.fair { background: #d99a00; } .bar > span.poor { background: #c9372c; }
-.big-bar { width: 260px; height: 14px; border-radius: 7px; }
-table.data { border-collapse: collapse; margin-top: 8px; }
-table.data th, table.data td { padding: 4px 10px; border-bottom: 1px solid #eee; text-align: left; }
-table.data th { background: #f3f3f3; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.good { color: #2a7d2a; } .fair { color: #a66a00; } .poor { color: #b3261e; } .na { color: #888; }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 16px; margin-top: 12px; }
-.plot { border: 1px solid #ddd; border-radius: 8px; padding: 10px; }
-.plot h3 { margin: 0 0 4px; font-size: 1.05em; }
-.plot img { width: 100%; max-width: 540px; height: auto; display: block; }
-.heatmaps { display: flex; gap: 12px; flex-wrap: wrap; align-items: flex-start; }
-.heatmap text, .dcr text { font-size: 12px; font-family: inherit; }
-.hm-title { font-weight: 700; font-size: 14px !important; }
-.hm-value { font-size: 11px !important; }
-.legend-scale { display: inline-block; width: 200px; height: 10px; background: linear-gradient(to right, #2166ac, #ffffff, #b2182b); vertical-align: middle; border: 1px solid #ccc; }
-</style>
-</head>
-<body>
-<h1>Synthetic data quality</h1>
-<p class="muted">vgmsynth quality report, SDMetrics 0.29 definitions · generated {{.Generated}}</p>
-<table class="sources">
-<tr><td><b>Real</b></td><td><code>{{.Real.Glob}}</code></td><td>{{.Real.Files}} file(s), {{.Real.TotalRows}} rows{{if lt .Real.Loaded .Real.TotalRows}}, a uniform sample of {{.Real.Loaded}} loaded{{end}}</td></tr>
-<tr><td><b>Synthetic</b></td><td><code>{{.Synthetic.Glob}}</code></td><td>{{.Synthetic.Files}} file(s), {{.Synthetic.TotalRows}} rows{{if lt .Synthetic.Loaded .Synthetic.TotalRows}}, a uniform sample of {{.Synthetic.Loaded}} loaded{{end}}</td></tr>
-</table>
+// reportHTML is the page's template.
+//
+//go:embed report.html
+var reportHTML string
 
-<div class="summary">
-<div class="card">
-<div>Overall score</div>
-<div class="big" id="overall-score">{{.Score}}</div>
-<span class="bar big-bar"><span class="{{.ScoreClass}}" style="{{.ScoreBar}}"></span></span>
-</div>
-<div class="card">
-<table class="data">
-<tr><th>Property</th><th>Score</th><th></th></tr>
-<tr><td>Column Shapes</td><td class="num">{{.ColumnShapes}}</td><td class="muted">mean over {{len .Columns}} columns</td></tr>
-{{if .HasTrends}}<tr><td>Column Pair Trends</td><td class="num">{{.ColumnPairTrends}}</td><td class="muted">{{.TrendPairs}} of {{.Pairs}} pairs with a real trend</td></tr>
-{{else}}<tr><td>Column Pair Trends</td><td class="num">n/a</td><td class="muted">no pair of {{.Pairs}} has a real trend; overall = Column Shapes</td></tr>
-{{end}}<tr><td>Overall, all pairs</td><td class="num">{{.ScoreAllPairs}}</td><td class="muted">pre-0.27 definition</td></tr>
-<tr><td>Column Pair Trends, all pairs</td><td class="num">{{.ColumnPairTrendsAllPairs}}</td><td class="muted">{{.Pairs}} pairs</td></tr>
-</table>
-<p class="muted">Scored on {{.RealScored}} real and {{.SyntheticScored}} synthetic rows.</p>
-</div>
-</div>
-
-<h2>Column Shapes</h2>
-<table class="data" id="columns">
-<tr><th>Column</th><th>Kind</th><th>Metric</th><th>Score</th><th></th><th>Null, real</th><th>Null, synthetic</th></tr>
-{{range .Columns}}<tr><td>{{.Name}}</td><td>{{.Kind}}</td><td>{{.Metric}}</td><td class="num {{.Class}}">{{.Score}}</td><td><span class="bar"><span class="{{.Class}}" style="{{.Bar}}"></span></span></td><td class="num">{{.RealNull}}</td><td class="num">{{.SyntheticNull}}</td></tr>
-{{end}}</table>
-{{if .Skipped}}<p class="muted" id="skipped">Not scored: {{range $i, $n := .Skipped}}{{if $i}}, {{end}}<code>{{$n}}</code>{{end}}. These columns hold identifiers (distinct values of one shape), which vgmsynth never copies; SDMetrics leaves id columns out of its report as well.</p>
-{{end}}<div class="grid">
-{{range .Columns}}<div class="plot">
-<h3>{{.Name}} <span class="{{.Class}}">{{.Score}}</span></h3>
-<div class="muted">{{.Kind}} · {{.Metric}} · {{.Summary}}</div>
-<img src="{{.Plot}}" alt="real and synthetic distributions of {{.Name}}">
-</div>
-{{end}}</div>
-
-<h2>Column Pair Trends</h2>
-{{if .Heatmaps}}<p>Pearson correlation of the {{.HeatmapColumns}} numeric and datetime columns, over all loaded rows (pairs of non-null values). <span class="legend-scale"></span> −1 … 0 … +1</p>
-<div class="heatmaps">
-{{range .Heatmaps}}{{.}}
-{{end}}</div>
-{{else}}<p class="muted">Fewer than two numeric or datetime columns: no correlation heatmap.</p>
-{{end}}
-{{if .PairRows}}<table class="data" id="pairs">
-<tr><th>Column A</th><th>Column B</th><th>Metric</th><th>Score</th><th>Real trend</th><th>Synthetic trend</th><th>Counted</th></tr>
-{{range .PairRows}}<tr><td>{{.A}}</td><td>{{.B}}</td><td>{{.Metric}}</td><td class="num {{.Class}}">{{.Score}}</td><td class="num">{{.RealTrend}}</td><td class="num">{{.SynthTrend}}</td><td>{{if .Counted}}yes{{else}}no{{end}}</td></tr>
-{{end}}</table>
-<p class="muted">The trend is |Pearson r| for two numeric or datetime columns (counted when above 0.5) and Cramér's V otherwise (counted when above 0.3).</p>
-{{else}}<p class="muted">A single column has no pairs.</p>
-{{end}}
-
-<h2>Privacy</h2>
-<table class="data" id="privacy">
-<tr><td>Exact copies</td><td class="num">{{.Privacy.ExactCopies}} of {{.Privacy.SyntheticRows}}</td><td class="num">{{.Privacy.ExactCopyRate}}</td><td class="muted">synthetic rows equal to some real row in every column</td></tr>
-<tr><td>DCR synthetic, median</td><td class="num">{{.Privacy.DCRSynthetic}}</td><td></td><td class="muted">{{.Privacy.SyntheticSample}} synthetic rows vs {{.Privacy.ReferenceRows}} reference rows</td></tr>
-<tr><td>DCR holdout, median</td><td class="num">{{.Privacy.DCRHoldout}}</td><td></td><td class="muted">{{.Privacy.HoldoutSample}} held-out real rows vs {{.Privacy.ReferenceRows}} reference rows</td></tr>
-<tr><td>DCR ratio</td><td class="num">{{.Privacy.DCRRatio}}</td><td></td><td class="muted">about 1: synthetic rows are no closer to real rows than fresh real rows are; well below 1: copying</td></tr>
-</table>
-{{.Privacy.Figure}}
-<p class="muted">Distances to the closest record (DCR) are row distances in [0, 1]: per column |a − b| over the real column's range for numbers and datetimes, 0 or 1 for categories, averaged over the columns.</p>
-</body>
-</html>
-`))
+var reportTemplate = template.Must(template.New("report").Parse(reportHTML))

@@ -1,4 +1,8 @@
-package pipeline
+// Package evaluate loads a real and a synthetic table (CSV or Parquet,
+// local or gs://) into memory, sampled down when large, types their
+// columns and scores the synthetic one against the real one with
+// vgm/quality.
+package evaluate
 
 import (
 	"cmp"
@@ -40,6 +44,15 @@ type EvaluateOptions struct {
 	// 0, and every pair with it would count as a perfect real association
 	// that the synthetic data lacks.
 	ScoreIDs bool
+	// Logic adds the logic-of-the-table figures to the report (detection,
+	// rules, seasonality; see quality.LogicOf), on up to
+	// quality.DefaultDetectionRows rows of each table for detection.
+	Logic bool
+	// Target and Holdout ask for the ML efficacy test as well (with Logic):
+	// predict column Target of the real rows in Holdout (a path or glob,
+	// typed as the real table) from their other columns, trained on the
+	// real and on the synthetic table.
+	Target, Holdout string
 }
 
 // maxRows returns the load cap in force: 0 for no cap.
@@ -368,7 +381,22 @@ func Evaluate(ctx context.Context, realGlob, synthGlob string, opt EvaluateOptio
 		return nil, err
 	}
 	st.Skipped = rt.Skipped
-	return score(rt, st, opt)
+	var hold *quality.Table
+	if opt.Logic && opt.Holdout != "" {
+		h, err := LoadTable(ctx, opt.Holdout, opt.maxRows(), opt.Seed)
+		if err != nil {
+			return nil, fmt.Errorf("holdout table: %w", err)
+		}
+		if err := sameColumns(tableHead{real.Header, real.Files[0]}, tableHead{h.Header, h.Files[0]}); err != nil {
+			return nil, err
+		}
+		ht, err := convertLoaded("holdout", h, rt.columnNames(), kinds, opt, true)
+		if err != nil {
+			return nil, err
+		}
+		hold = &ht.Table
+	}
+	return score(rt, st, hold, opt)
 }
 
 // sideNames name the two tables in errors.
@@ -408,12 +436,17 @@ func EvaluateLoaded(real, syn *Loaded, opt EvaluateOptions) (*Evaluation, error)
 		return nil, err
 	}
 	st.Skipped = rt.Skipped
-	return score(rt, st, opt)
+	return score(rt, st, nil, opt)
 }
 
-// score runs quality.Evaluate on two converted tables.
-func score(real, syn EvaluatedTable, opt EvaluateOptions) (*Evaluation, error) {
-	rep, err := quality.Evaluate(real.Table, syn.Table, quality.Options{Seed: opt.Seed})
+// score runs quality.Evaluate on two converted tables, with the holdout
+// rows of the efficacy test when not nil.
+func score(real, syn EvaluatedTable, hold *quality.Table, opt EvaluateOptions) (*Evaluation, error) {
+	qo := quality.Options{Seed: opt.Seed}
+	if opt.Logic {
+		qo.Logic = &quality.LogicOptions{Target: opt.Target, Holdout: hold}
+	}
+	rep, err := quality.Evaluate(real.Table, syn.Table, qo)
 	if err != nil {
 		return nil, err
 	}

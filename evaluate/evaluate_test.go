@@ -1,4 +1,4 @@
-package pipeline
+package evaluate
 
 import (
 	"bytes"
@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -356,12 +355,8 @@ func TestEvaluateKinds(t *testing.T) {
 			if when := synCols["when"].Num[7]; when != 1710151200 { // 2024-03-11T10:00:00Z
 				t.Errorf("date in another layout parsed as %v, want 1710151200", when)
 			}
-			var page bytes.Buffer
-			if err := WriteHTMLReport(&page, ev.Report, &ev.Real, &ev.Synthetic); err != nil {
-				t.Fatal(err)
-			}
-			if got := strings.Contains(page.String(), `<code>id</code>`); got != (len(tt.skipped) > 0) {
-				t.Errorf("report lists id as not scored: %v, want %v", got, len(tt.skipped) > 0)
+			if got := slices.Contains(ev.Real.Skipped, "id"); got != (len(tt.skipped) > 0) {
+				t.Errorf("id not scored: %v, want %v", got, len(tt.skipped) > 0)
 			}
 		})
 	}
@@ -446,45 +441,6 @@ func TestEvaluateLoadTableSample(t *testing.T) {
 		if n < 130 || n > 220 {
 			t.Errorf("year %s: %d of 700 sampled days, want about 175", y, n)
 		}
-	}
-}
-
-func TestEvaluateHTMLReport(t *testing.T) {
-	dir := t.TempDir()
-	synth := writeCSVFile(t, dir, "syn.csv", shuffledColumns(t, 11))
-	ev, err := Evaluate(context.Background(), evalExample, synth, EvaluateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := WriteHTMLReport(&buf, ev.Report, &ev.Real, &ev.Synthetic); err != nil {
-		t.Fatal(err)
-	}
-	page := buf.String()
-	if imgs := strings.Count(page, "<img "); imgs != len(ev.Report.Columns) {
-		t.Errorf("%d images, want one per column (%d)", imgs, len(ev.Report.Columns))
-	}
-	// Real, synthetic and difference heatmaps, and the DCR figure.
-	if svgs := strings.Count(page, "<svg"); svgs != 4 {
-		t.Errorf("%d inline SVGs, want 4", svgs)
-	}
-	for _, m := range regexp.MustCompile(`(?:src|href)="([^"]*)"`).FindAllStringSubmatch(page, -1) {
-		if !strings.HasPrefix(m[1], "data:image/png;base64,") {
-			t.Errorf("reference to %q, want inline data only", shorten(m[1], 60))
-		}
-	}
-	for _, bad := range []string{"http://", "https://", "@import", "url("} {
-		if strings.Contains(page, bad) {
-			t.Errorf("page contains %q", bad)
-		}
-	}
-	for _, want := range []string{pctText(ev.Report.Score), "temp_max", "Column Pair Trends", "Exact copies", "DCR ratio"} {
-		if !strings.Contains(page, want) {
-			t.Errorf("page does not mention %q", want)
-		}
-	}
-	if err := WriteHTMLReport(&buf, nil, &ev.Real, &ev.Synthetic); err == nil {
-		t.Errorf("no error for a nil report")
 	}
 }
 

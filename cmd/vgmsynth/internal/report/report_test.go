@@ -1,0 +1,67 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/vgmsynth/vgmsynth/evaluate"
+)
+
+const example = "../../../../examples/seattle-weather.csv"
+
+func TestWriteHTMLReport(t *testing.T) {
+	dir := t.TempDir()
+	// The synthetic table: the example's rows in reverse order.
+	data, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	slices.Reverse(lines[1:])
+	synth := filepath.Join(dir, "syn.csv")
+	if err := os.WriteFile(synth, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := evaluate.Evaluate(context.Background(), example, synth,
+		evaluate.EvaluateOptions{Logic: true, Target: "weather", Holdout: example})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteHTMLReport(&buf, ev.Report, &ev.Real, &ev.Synthetic); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	if imgs := strings.Count(page, "<img "); imgs != len(ev.Report.Columns) {
+		t.Errorf("%d images, want one per column (%d)", imgs, len(ev.Report.Columns))
+	}
+	// Real, synthetic and difference heatmaps, and the DCR figure.
+	if svgs := strings.Count(page, "<svg"); svgs != 4 {
+		t.Errorf("%d inline SVGs, want 4", svgs)
+	}
+	for _, m := range regexp.MustCompile(`(?:src|href)="([^"]*)"`).FindAllStringSubmatch(page, -1) {
+		if !strings.HasPrefix(m[1], "data:image/png;base64,") {
+			t.Errorf("reference to %q, want inline data only", shorten(m[1], 60))
+		}
+	}
+	for _, bad := range []string{"http://", "https://", "@import", "url("} {
+		if strings.Contains(page, bad) {
+			t.Errorf("page contains %q", bad)
+		}
+	}
+	for _, want := range []string{pctText(ev.Report.Score), "temp_max", "Column Pair Trends", "Exact copies", "DCR ratio",
+		"Logic of the table", `id="detection"`, "temp_min &lt;= temp_max", `id="seasonality"`, `id="efficacy"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page does not mention %q", want)
+		}
+	}
+	if err := WriteHTMLReport(&buf, nil, &ev.Real, &ev.Synthetic); err == nil {
+		t.Errorf("no error for a nil report")
+	}
+}

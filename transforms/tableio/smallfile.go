@@ -1,0 +1,54 @@
+package tableio
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+)
+
+// ReadFile reads a whole small file (a model, a config, a manifest) of at
+// most limit bytes through Beam's filesystems, local or gs://.
+func ReadFile(ctx context.Context, path string, limit int64) ([]byte, error) {
+	fsys, err := filesystem.New(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	defer fsys.Close()
+	rc, err := fsys.OpenRead(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("read %s: larger than %d KiB", path, limit>>10)
+	}
+	return data, nil
+}
+
+// WriteFile writes a whole small file through Beam's filesystems, local or
+// gs://.
+func WriteFile(ctx context.Context, path string, data []byte) error {
+	fsys, err := filesystem.New(ctx, path)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer fsys.Close()
+	wc, err := fsys.OpenWrite(ctx, path)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if _, err := wc.Write(data); err != nil {
+		wc.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := wc.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
