@@ -43,6 +43,9 @@ type Input struct {
 	MinCategoryCount int
 	// NoExactBounds stores no exact extreme value (table.FitOptions).
 	NoExactBounds bool
+	// Delimiter is CSV input's field delimiter; 0 detects it. The model
+	// records it, and CSV output is written with it.
+	Delimiter byte
 	// Rules: a schema file's constraints and mined rules switched off
 	// (table.FitOptions).
 	Rules table.RuleOptions
@@ -113,7 +116,7 @@ func BuildFitSample(ctx context.Context, s beam.Scope, in Input) (model, summary
 	if err != nil {
 		return none, none, err
 	}
-	header, err := tableio.Header(ctx, files[0])
+	header, delim, err := tableio.ReadHeader(ctx, files[0], in.Delimiter)
 	if err != nil {
 		return none, none, err
 	}
@@ -150,12 +153,18 @@ func BuildFitSample(ctx context.Context, s beam.Scope, in Input) (model, summary
 	if err != nil {
 		return none, none, err
 	}
+	for i := range splits {
+		if in.Delimiter != 0 && !splits[i].Parquet {
+			splits[i].Delimiter = in.Delimiter
+		}
+	}
 	summary = transforms.Sample(s, transforms.SampleConfig{
 		Splits: splits, Header: header, K: in.SampleSize, Seed: in.Seed, Roots: in.Roots, Hooks: in.Hooks,
 	})
 	model = transforms.Fit(s, summary, transforms.FitConfig{
 		Kinds: in.Kinds, Seed: in.Seed, ModelType: in.ModelType,
 		MinCategoryCount: in.MinCategoryCount, NoExactBounds: in.NoExactBounds, Rules: in.Rules, DecimalMark: in.DecimalMark,
+		Delimiter: delim,
 	})
 	return model, summary, nil
 }

@@ -28,6 +28,9 @@ type FitConfig struct {
 	// MinCategoryCount and NoExactBounds are table.FitOptions'.
 	MinCategoryCount int
 	NoExactBounds    bool
+	// Delimiter is the CSV input's field delimiter (0 for Parquet), which
+	// the model records for CSV output.
+	Delimiter byte
 	// Rules are table.FitOptions' (a schema file's constraints).
 	Rules table.RuleOptions
 	// DecimalMark is "." or ",", or "" to detect it per column.
@@ -38,7 +41,7 @@ type FitConfig struct {
 // PCollection of one model file (the model's JSON bytes).
 func Fit(s beam.Scope, summary beam.PCollection, cfg FitConfig) beam.PCollection {
 	s = s.Scope("Fit")
-	return beam.ParDo(s, &fitFn{Kinds: cfg.Kinds, Seed: cfg.Seed, ModelType: cfg.ModelType, MinCategoryCount: cfg.MinCategoryCount, NoExactBounds: cfg.NoExactBounds, Rules: cfg.Rules, DecimalMark: cfg.DecimalMark}, summary)
+	return beam.ParDo(s, &fitFn{Kinds: cfg.Kinds, Seed: cfg.Seed, ModelType: cfg.ModelType, MinCategoryCount: cfg.MinCategoryCount, NoExactBounds: cfg.NoExactBounds, Rules: cfg.Rules, DecimalMark: cfg.DecimalMark, Delimiter: string(rune(cfg.Delimiter))}, summary)
 }
 
 type fitFn struct {
@@ -49,6 +52,7 @@ type fitFn struct {
 	NoExactBounds    bool
 	Rules            table.RuleOptions
 	DecimalMark      string
+	Delimiter        string
 }
 
 func (fn *fitFn) ProcessElement(ctx context.Context, sum table.Summary, emit func([]byte)) error {
@@ -68,6 +72,9 @@ func (fn *fitFn) ProcessElement(ctx context.Context, sum table.Summary, emit fun
 	if err != nil {
 		return err
 	}
+	if fn.Delimiter != "," && fn.Delimiter != "\x00" {
+		m.Delimiter = fn.Delimiter
+	}
 	b, err := m.Encode()
 	if err != nil {
 		return err
@@ -77,22 +84,25 @@ func (fn *fitFn) ProcessElement(ctx context.Context, sum table.Summary, emit fun
 }
 
 func init() {
-	register.DoFn3x1[context.Context, []byte, func(string), error](&writeModelFn{})
+	register.DoFn2x1[context.Context, []byte, error](&writeModelFn{})
 }
 
 // WriteModel writes the model file (a PCollection of one model's bytes) to
 // path, through a temporary name so that a failed run never leaves a
-// partial model. It returns a PCollection with the path.
-func WriteModel(s beam.Scope, model beam.PCollection, path string) beam.PCollection {
+// partial model. Prism busy-loops while a stage runs that has no consumed
+// output (docs/runners.md): the writer is a short stage of its own.
+func WriteModel(s beam.Scope, model beam.PCollection, path string) {
 	s = s.Scope("WriteModel")
-	return beam.ParDo(s, &writeModelFn{Path: path}, model)
+	// The reshuffle puts the writer in a stage of its own, so that the
+	// stage that fits has a consumed output and does not spin either.
+	beam.ParDo0(s, &writeModelFn{Path: path}, beam.Reshuffle(s, model))
 }
 
 type writeModelFn struct {
 	Path string
 }
 
-func (fn *writeModelFn) ProcessElement(ctx context.Context, model []byte, emit func(string)) error {
+func (fn *writeModelFn) ProcessElement(ctx context.Context, model []byte) error {
 	fs, err := filesystem.New(ctx, fn.Path)
 	if err != nil {
 		return err
@@ -102,9 +112,5 @@ func (fn *writeModelFn) ProcessElement(ctx context.Context, model []byte, emit f
 	if err := writeFile(ctx, fs, tmp, model); err != nil {
 		return err
 	}
-	if err := move(ctx, fs, tmp, fn.Path); err != nil {
-		return err
-	}
-	emit(fn.Path)
-	return nil
+	return move(ctx, fs, tmp, fn.Path)
 }

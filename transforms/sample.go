@@ -8,7 +8,9 @@ package transforms
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/gob"
+	"errors"
 	"fmt"
 	"reflect"
 	"runtime"
@@ -30,20 +32,93 @@ func init() {
 	register.Combiner3[table.Summary, table.Summary, table.Summary](&mergeSummariesFn{})
 }
 
-// encodeSummary and decodeSummary carry summaries between workers. gob
-// keeps every field, maps included.
+// encodeSummary and decodeSummary carry summaries between workers: gob
+// for the statistics (it keeps every field, maps included), then the
+// sampled rows in a compact form that decodes into one string for all
+// their fields (no string per field for the collector to trace).
 func encodeSummary(s table.Summary) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(&s); err != nil {
+	rows := s.Sample
+	s.Sample = nil
+	var head bytes.Buffer
+	if err := gob.NewEncoder(&head).Encode(&s); err != nil {
 		return nil, fmt.Errorf("encode summary: %w", err)
 	}
-	return buf.Bytes(), nil
+	out := binary.AppendUvarint(nil, uint64(head.Len()))
+	out = append(out, head.Bytes()...)
+	out = binary.AppendUvarint(out, uint64(len(rows)))
+	for _, r := range rows {
+		out = binary.LittleEndian.AppendUint64(out, r.Priority)
+		out = binary.AppendVarint(out, int64(r.Source))
+		out = binary.AppendVarint(out, r.Offset)
+		out = binary.AppendVarint(out, r.Line)
+		out = binary.AppendUvarint(out, uint64(len(r.Fields)))
+		for _, f := range r.Fields {
+			out = binary.AppendUvarint(out, uint64(len(f)))
+			out = append(out, f...)
+		}
+	}
+	return out, nil
 }
 
 func decodeSummary(b []byte) (table.Summary, error) {
 	var s table.Summary
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&s); err != nil {
+	bad := func() (table.Summary, error) { return s, errors.New("decode summary: corrupt") }
+	n, k := binary.Uvarint(b)
+	if k <= 0 || uint64(len(b)-k) < n {
+		return bad()
+	}
+	if err := gob.NewDecoder(bytes.NewReader(b[k : k+int(n)])).Decode(&s); err != nil {
 		return s, fmt.Errorf("decode summary: %w", err)
+	}
+	rest := b[k+int(n):]
+	all := string(rest) // one string that every field points into
+	pos := 0
+	uvarint := func() uint64 {
+		v, k := binary.Uvarint(rest[pos:])
+		if k <= 0 {
+			pos = -1
+			return 0
+		}
+		pos += k
+		return v
+	}
+	varint := func() int64 {
+		v, k := binary.Varint(rest[pos:])
+		if k <= 0 {
+			pos = -1
+			return 0
+		}
+		pos += k
+		return v
+	}
+	nrows := uvarint()
+	if pos < 0 || nrows > uint64(len(rest)) {
+		return bad()
+	}
+	s.Sample = make([]table.SampledRow, nrows)
+	fields := make([]string, 0, int(nrows)*len(s.Columns))
+	for i := range s.Sample {
+		r := &s.Sample[i]
+		if pos < 0 || pos+8 > len(rest) {
+			return bad()
+		}
+		r.Priority = binary.LittleEndian.Uint64(rest[pos:])
+		pos += 8
+		r.Source, r.Offset, r.Line = int32(varint()), varint(), varint()
+		nf := uvarint()
+		if pos < 0 || nf > uint64(len(rest)) {
+			return bad()
+		}
+		from := len(fields)
+		for range nf {
+			l := uvarint()
+			if pos < 0 || l > uint64(len(rest)-pos) {
+				return bad()
+			}
+			fields = append(fields, all[pos:pos+int(l)])
+			pos += int(l)
+		}
+		r.Fields = fields[from:len(fields):len(fields)]
 	}
 	return s, nil
 }
@@ -153,12 +228,10 @@ func (fn *summariseFn) FinishBundle(ctx context.Context, emit func(table.Summary
 					continue // drain
 				}
 				var n int64
-				errs[w] = tableio.Read(ctx, sp, fn.Header, func(offset, line int64, fields []string) error {
-					n++
-					if n%65536 == 0 {
-						progress(65536)
-					}
-					return sums[w].Add(sp.Path, offset, line, fields)
+				errs[w] = tableio.ReadBlocks(ctx, sp, fn.Header, func(b *tableio.Block) error {
+					n += int64(b.Len())
+					progress(int64(b.Len()))
+					return sums[w].AddRows(&b.Rows)
 				})
 				rows.Inc(ctx, n)
 			}
@@ -179,6 +252,7 @@ func (fn *summariseFn) FinishBundle(ctx context.Context, emit func(table.Summary
 			return err
 		}
 	}
+	sums[0].Trim()
 	emit(*sums[0])
 	fn.splits = nil
 	return nil
@@ -206,4 +280,7 @@ func (fn *mergeSummariesFn) MergeAccumulators(a, b table.Summary) table.Summary 
 	return a
 }
 
-func (fn *mergeSummariesFn) ExtractOutput(a table.Summary) table.Summary { return a }
+func (fn *mergeSummariesFn) ExtractOutput(a table.Summary) table.Summary {
+	a.Trim()
+	return a
+}

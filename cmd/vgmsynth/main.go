@@ -29,6 +29,7 @@ import (
 	"github.com/vgmsynth/vgmsynth/pipeline"
 	"github.com/vgmsynth/vgmsynth/runners"
 	"github.com/vgmsynth/vgmsynth/transforms"
+	"github.com/vgmsynth/vgmsynth/transforms/tableio"
 	"github.com/vgmsynth/vgmsynth/vgm/rules"
 	"github.com/vgmsynth/vgmsynth/vgm/table"
 )
@@ -229,6 +230,7 @@ var commands = map[string]command{
 		flags: func(fs *flag.FlagSet) func(context.Context) error {
 			model := stringFlag(fs, "model", "", "model file to read (local or gs://)")
 			out := outputFlags(fs)
+			delimiter := stringFlag(fs, "output-delimiter", "", "CSV output's field delimiter: , ; | or tab (default: the input's, as the model records it)")
 			common := commonFlags(fs)
 			return func(ctx context.Context) error {
 				if *model == "" {
@@ -241,6 +243,15 @@ var commands = map[string]command{
 				data, err := pipeline.ReadModel(ctx, *model)
 				if err != nil {
 					return err
+				}
+				if *delimiter != "" {
+					d, err := tableio.ParseDelimiter(*delimiter)
+					if err != nil {
+						return usageError{fmt.Errorf("--output-delimiter: %w", err)}
+					}
+					if data, err = table.SetDelimiter(data, d); err != nil {
+						return err
+					}
 				}
 				p, s := beam.NewPipelineWithRoot()
 				if err := pipeline.BuildGenerateFrom(ctx, s, data, o); err != nil {
@@ -365,6 +376,7 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 	noExact := fs.Bool("no-exact-bounds", false, "privacy: store no exact minimum, maximum or extreme quantile of the data (bounds from the fitted distribution)")
 	ownFlags["decimal"] = true
 	decimal := fs.String("decimal", "", `the numbers' decimal mark, "." or "," (default: detected per column: "3,5" has a decimal comma, "1,234" a thousands separator)`)
+	delimiter := stringFlag(fs, "delimiter", "", "CSV field delimiter: , ; | or tab (default: detected from the header and first rows)")
 	return func(c *common) (pipeline.Input, error) {
 		if *decimal != "" && *decimal != "." && *decimal != "," {
 			return pipeline.Input{}, usageError{fmt.Errorf(`--decimal must be "." or ",", not %q`, *decimal)}
@@ -379,6 +391,13 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 			return pipeline.Input{}, usageError{fmt.Errorf("--min-category-count must be 0 or more, not %d", *minCount)}
 		}
 		in := pipeline.Input{Glob: *input, SampleSize: *size, Seed: *c.seed, Roots: runners.Roots(), Hooks: c.hooks(), ModelType: *modelType, MinCategoryCount: *minCount, NoExactBounds: *noExact, DecimalMark: *decimal}
+		if *delimiter != "" {
+			d, err := tableio.ParseDelimiter(*delimiter)
+			if err != nil {
+				return in, usageError{fmt.Errorf("--delimiter: %w", err)}
+			}
+			in.Delimiter = d
+		}
 		if *schema != "" {
 			kinds, ro, err := readSchema(*schema)
 			if err != nil {

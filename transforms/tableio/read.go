@@ -35,6 +35,19 @@ type Split struct {
 	Path       string
 	Parquet    bool
 	Start, End int64
+	// Name is Path relative to the common root of the input's files: it
+	// keys the rows' sampling priorities, so that the same files fit to
+	// the same model wherever the dataset is stored. Empty: the base name.
+	Name string
+	// Delimiter separates a CSV file's fields; 0 means ','.
+	Delimiter byte
+}
+
+func (sp Split) delimiter() byte {
+	if sp.Delimiter == 0 {
+		return ','
+	}
+	return sp.Delimiter
 }
 
 // IsParquet reports whether a path names a Parquet file, by its extension.
@@ -110,47 +123,69 @@ func checkLocalFile(f string) error {
 
 func isLocal(p string) bool { return !strings.Contains(p, "://") || strings.HasPrefix(p, "file://") }
 
-// Plan splits the input files into pieces of about splitBytes.
+// Plan splits the input files into pieces of about splitBytes, names each
+// file by its path below the files' common root (Split.Name) and detects
+// each CSV file's delimiter.
 func Plan(ctx context.Context, files []string, splitBytes int64) ([]Split, error) {
 	if splitBytes <= 0 {
 		splitBytes = DefaultSplitBytes
 	}
+	root := commonRoot(files)
 	var splits []Split
 	for _, f := range files {
-		if IsParquet(f) {
-			groups, err := parquetRowGroups(ctx, f)
+		first := len(splits)
+		if err := planFile(ctx, f, splitBytes, &splits); err != nil {
+			return nil, err
+		}
+		var delim byte
+		if !IsParquet(f) {
+			d, err := sniffDelimiter(ctx, f)
 			if err != nil {
 				return nil, err
 			}
-			for g := 0; g < groups; g++ {
-				splits = append(splits, Split{Path: f, Parquet: true, Start: int64(g), End: int64(g + 1)})
-			}
-			if groups == 0 {
-				splits = append(splits, Split{Path: f, Parquet: true})
-			}
-			continue
+			delim = d
 		}
-		size, err := fileSize(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		if compressed(f) || size <= splitBytes {
-			splits = append(splits, Split{Path: f, Start: 0, End: -1})
-			continue
-		}
-		quotedNewlines, err := hasQuotedNewline(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		if quotedNewlines {
-			splits = append(splits, Split{Path: f, Start: 0, End: -1})
-			continue
-		}
-		for s := int64(0); s < size; s += splitBytes {
-			splits = append(splits, Split{Path: f, Start: s, End: min(s+splitBytes, size)})
+		for i := first; i < len(splits); i++ {
+			splits[i].Name, splits[i].Delimiter = relName(root, f), delim
 		}
 	}
 	return splits, nil
+}
+
+// planFile appends the splits of one file to splits.
+func planFile(ctx context.Context, f string, splitBytes int64, splits *[]Split) error {
+	if IsParquet(f) {
+		groups, err := parquetRowGroups(ctx, f)
+		if err != nil {
+			return err
+		}
+		for g := 0; g < groups; g++ {
+			*splits = append(*splits, Split{Path: f, Parquet: true, Start: int64(g), End: int64(g + 1)})
+		}
+		if groups == 0 {
+			*splits = append(*splits, Split{Path: f, Parquet: true})
+		}
+		return nil
+	}
+	size, err := fileSize(ctx, f)
+	if err != nil {
+		return err
+	}
+	whole := compressed(f) || size <= splitBytes
+	if !whole {
+		// A quoted field spanning lines cannot be found from a byte range.
+		if whole, err = hasQuotedNewline(ctx, f); err != nil {
+			return err
+		}
+	}
+	if whole {
+		*splits = append(*splits, Split{Path: f, Start: 0, End: -1})
+		return nil
+	}
+	for s := int64(0); s < size; s += splitBytes {
+		*splits = append(*splits, Split{Path: f, Start: s, End: min(s+splitBytes, size)})
+	}
+	return nil
 }
 
 func compressed(p string) bool { return strings.HasSuffix(strings.ToLower(p), ".gz") }
@@ -248,48 +283,61 @@ func (c closeBoth) Close() error {
 }
 
 // Header reads a file's column names and checks them: present, non-empty
-// and distinct.
+// and distinct. A CSV file's delimiter is detected (DetectDelimiter).
 func Header(ctx context.Context, p string) ([]string, error) {
+	cols, _, err := ReadHeader(ctx, p, 0)
+	return cols, err
+}
+
+// ReadHeader is Header with a CSV file's delimiter given (0: detect it);
+// it returns the delimiter used.
+func ReadHeader(ctx context.Context, p string, delim byte) ([]string, byte, error) {
 	var cols []string
 	if IsParquet(p) {
 		var err error
 		if cols, err = parquetColumns(ctx, p); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	} else {
+		if delim == 0 {
+			var err error
+			if delim, err = sniffDelimiter(ctx, p); err != nil {
+				return nil, 0, err
+			}
+		}
 		rc, err := openCSV(ctx, p, 0)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		defer rc.Close()
-		r := newCSVReader(rc)
+		r := newCSVReader(rc, delim)
 		cols, err = r.Read()
 		if err == io.EOF {
-			return nil, fmt.Errorf("%s: the file is empty (want a header row and data rows)", p)
+			return nil, 0, fmt.Errorf("%s: the file is empty (want a header row and data rows)", p)
 		}
 		if err != nil {
-			return nil, csvError(p, 0, err)
+			return nil, 0, csvError(p, 0, err)
 		}
 		if len(cols) > 0 {
 			cols[0] = strings.TrimPrefix(cols[0], "\ufeff")
 		}
 		for i, c := range cols {
 			if err := checkField(c); err != nil {
-				return nil, fmt.Errorf("%s:1: header column %d: %w", p, i+1, err)
+				return nil, 0, fmt.Errorf("%s:1: header column %d: %w", p, i+1, err)
 			}
 		}
 	}
 	seen := map[string]int{}
 	for i, c := range cols {
 		if strings.TrimSpace(c) == "" {
-			return nil, fmt.Errorf("%s:1: column %d has an empty name", p, i+1)
+			return nil, 0, fmt.Errorf("%s:1: column %d has an empty name", p, i+1)
 		}
 		if j, dup := seen[c]; dup {
-			return nil, fmt.Errorf("%s:1: column name %q appears twice (columns %d and %d)", p, c, j+1, i+1)
+			return nil, 0, fmt.Errorf("%s:1: column name %q appears twice (columns %d and %d)", p, c, j+1, i+1)
 		}
 		seen[c] = i
 	}
-	return cols, nil
+	return cols, delim, nil
 }
 
 func openCSV(ctx context.Context, p string, start int64) (io.ReadCloser, error) {
@@ -311,9 +359,10 @@ func openCSV(ctx context.Context, p string, start int64) (io.ReadCloser, error) 
 	}{zr, rc}, nil
 }
 
-func newCSVReader(r io.Reader) *csv.Reader {
+func newCSVReader(r io.Reader, delim byte) *csv.Reader {
 	cr := csv.NewReader(bufio.NewReaderSize(r, 1<<20))
 	cr.FieldsPerRecord = -1
+	cr.Comma = rune(delim)
 	return cr
 }
 
@@ -323,10 +372,10 @@ func checkField(v string) error {
 		return fmt.Errorf("field is %d bytes long, more than the %d allowed", len(v), MaxFieldBytes)
 	}
 	if strings.IndexByte(v, 0) >= 0 {
-		return errors.New("field holds a NUL byte (is this a binary file?)")
+		return errNUL
 	}
 	if !utf8.ValidString(v) {
-		return errors.New("field is not valid UTF-8 (convert the file to UTF-8)")
+		return errUTF8
 	}
 	return nil
 }
@@ -358,12 +407,16 @@ func HasRows(ctx context.Context, p string) (bool, error) {
 		defer c.Close()
 		return pf.NumRows() > 0, nil
 	}
+	delim, err := sniffDelimiter(ctx, p)
+	if err != nil {
+		return false, err
+	}
 	rc, err := openCSV(ctx, p, 0)
 	if err != nil {
 		return false, err
 	}
 	defer rc.Close()
-	r := newCSVReader(rc)
+	r := newCSVReader(rc, delim)
 	for i := 0; i < 2; i++ {
 		if _, err := r.Read(); err == io.EOF {
 			return false, nil
@@ -372,103 +425,6 @@ func HasRows(ctx context.Context, p string) (bool, error) {
 		}
 	}
 	return true, nil
-}
-
-// RowFunc receives one input row: offset identifies it within its file
-// (stable however the file is split), line is its line number or 0 when
-// unknown, fields its values (the empty string for null).
-type RowFunc func(offset, line int64, fields []string) error
-
-// Read streams the rows of a split to fn. header is the table's header;
-// every file must have the same.
-func Read(ctx context.Context, sp Split, header []string, fn RowFunc) error {
-	if sp.Parquet {
-		return readParquet(ctx, sp, header, fn)
-	}
-	return readCSV(ctx, sp, header, fn)
-}
-
-func readCSV(ctx context.Context, sp Split, header []string, fn RowFunc) error {
-	begin := sp.Start
-	if begin > 0 {
-		begin-- // start on the byte before, to see whether sp.Start begins a line
-	}
-	rc, err := openCSV(ctx, sp.Path, begin)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	br := bufio.NewReaderSize(rc, 1<<20)
-	pos := begin
-	lineBase := int64(0)
-	if sp.Start > 0 {
-		skipped, err := br.ReadSlice('\n')
-		for err == bufio.ErrBufferFull {
-			pos += int64(len(skipped))
-			skipped, err = br.ReadSlice('\n')
-		}
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("read %s: %w", sp.Path, err)
-		}
-		pos += int64(len(skipped))
-		lineBase = -1
-	}
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1
-	if sp.Start == 0 {
-		got, err := cr.Read()
-		if err != nil {
-			return csvError(sp.Path, 0, err)
-		}
-		if len(got) > 0 {
-			got[0] = strings.TrimPrefix(got[0], "\ufeff")
-		}
-		if !slices.Equal(got, header) {
-			return fmt.Errorf("%s:1: header %q differs from the first file's %q", sp.Path, got, header)
-		}
-	}
-	for {
-		off := pos + cr.InputOffset()
-		if sp.End >= 0 && off >= sp.End {
-			return nil
-		}
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return csvError(sp.Path, lineBase, err)
-		}
-		line := int64(0)
-		if lineBase >= 0 && len(rec) > 0 {
-			l, _ := cr.FieldPos(0)
-			line = int64(l) + lineBase
-		}
-		// where names the row in an error; only formatted when needed.
-		where := func() string {
-			if line > 0 {
-				return fmt.Sprintf("%s:%d", sp.Path, line)
-			}
-			return fmt.Sprintf("%s: row at byte %d", sp.Path, off)
-		}
-		if len(rec) != len(header) {
-			if len(rec) == 1 && rec[0] == "" {
-				continue // a blank line
-			}
-			return fmt.Errorf("%s: has %d fields, the header has %d", where(), len(rec), len(header))
-		}
-		for i, v := range rec {
-			if err := checkField(v); err != nil {
-				return fmt.Errorf("%s: column %q: %w", where(), header[i], err)
-			}
-		}
-		if err := fn(off, line, rec); err != nil {
-			return fmt.Errorf("%s: %w", where(), err)
-		}
-	}
 }
 
 // readAllBytes reads a whole (remote) file into memory.

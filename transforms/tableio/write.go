@@ -35,11 +35,15 @@ type CSVEncoder struct {
 	cats   [][][]byte // per column, per category: the field as written
 	quote  []bool     // per column: values may need quoting
 	single bool       // one-column table: nulls are written as "" so that rows are not blank lines
+	delim  byte       // the field delimiter: the model's (Model.Delimiter), or ','
 }
 
 // NewCSVEncoder prepares an encoder for a generator's columns.
 func NewCSVEncoder(g *table.Generator) *CSVEncoder {
-	e := &CSVEncoder{g: g, single: len(g.Model.Columns) == 1}
+	e := &CSVEncoder{g: g, single: len(g.Model.Columns) == 1, delim: ','}
+	if d := g.Model.Delimiter; len(d) == 1 && bytes.IndexByte(Delimiters, d[0]) >= 0 {
+		e.delim = d[0]
+	}
 	for j, c := range g.Model.Columns {
 		var cats [][]byte
 		for k, cat := range c.Categories {
@@ -47,20 +51,22 @@ func NewCSVEncoder(g *table.Generator) *CSVEncoder {
 				cats = append(cats, nil) // written afresh per row
 				continue
 			}
-			cats = append(cats, appendField(nil, cat.Value))
+			cats = append(cats, e.appendField(nil, cat.Value))
 		}
 		e.cats = append(e.cats, cats)
 		f := c.Format
-		e.quote = append(e.quote, needsQuote(f.Layout+f.Template+f.Prefix+f.Suffix+f.Thousands+f.DecimalMark+f.ZoneName))
+		e.quote = append(e.quote, e.needsQuote(f.Layout+f.Template+f.Prefix+f.Suffix+f.Thousands+f.DecimalMark+f.ZoneName))
 	}
 	return e
 }
 
-func needsQuote(s string) bool { return strings.ContainsAny(s, ",\"\r\n") }
+func (e *CSVEncoder) needsQuote(s string) bool {
+	return strings.ContainsAny(s, "\"\r\n") || strings.IndexByte(s, e.delim) >= 0
+}
 
 // appendField writes one field, quoted where RFC 4180 requires.
-func appendField(dst []byte, v string) []byte {
-	if !needsQuote(v) && strings.TrimSpace(v) == v {
+func (e *CSVEncoder) appendField(dst []byte, v string) []byte {
+	if !e.needsQuote(v) && strings.TrimSpace(v) == v {
 		return append(dst, v...)
 	}
 	dst = append(dst, '"')
@@ -70,9 +76,9 @@ func appendField(dst []byte, v string) []byte {
 
 // quoteFrom quotes the field dst[start:] in place, where RFC 4180 requires,
 // without allocating.
-func quoteFrom(dst []byte, start int) []byte {
+func (e *CSVEncoder) quoteFrom(dst []byte, start int) []byte {
 	f := dst[start:]
-	if !bytes.ContainsAny(f, ",\"\r\n") && (len(f) == 0 || f[0] != ' ' && f[len(f)-1] != ' ' && f[0] != '\t' && f[len(f)-1] != '\t') {
+	if !bytes.ContainsAny(f, "\"\r\n") && bytes.IndexByte(f, e.delim) < 0 && (len(f) == 0 || f[0] != ' ' && f[len(f)-1] != ' ' && f[0] != '\t' && f[len(f)-1] != '\t') {
 		return dst
 	}
 	n, q := len(f), bytes.Count(f, []byte{'"'})
@@ -97,9 +103,9 @@ func quoteFrom(dst []byte, start int) []byte {
 func (e *CSVEncoder) AppendHeader(dst []byte) []byte {
 	for i, c := range e.g.Model.Columns {
 		if i > 0 {
-			dst = append(dst, ',')
+			dst = append(dst, e.delim)
 		}
-		dst = appendField(dst, c.Name)
+		dst = e.appendField(dst, c.Name)
 	}
 	return append(dst, '\n')
 }
@@ -109,7 +115,7 @@ func (e *CSVEncoder) AppendRows(dst []byte, b *table.Block, from, to int) []byte
 	for r := from; r < to; r++ {
 		for j := range b.Cols {
 			if j > 0 {
-				dst = append(dst, ',')
+				dst = append(dst, e.delim)
 			}
 			cv := &b.Cols[j]
 			switch {
@@ -121,7 +127,7 @@ func (e *CSVEncoder) AppendRows(dst []byte, b *table.Block, from, to int) []byte
 				dst = append(dst, e.cats[j][cv.Cat[r]]...)
 			case e.quote[j] || cv.Cat != nil:
 				start := len(dst)
-				dst = quoteFrom(e.g.AppendText(dst, b, j, r), start)
+				dst = e.quoteFrom(e.g.AppendText(dst, b, j, r), start)
 			default:
 				dst = e.g.AppendText(dst, b, j, r)
 			}

@@ -78,16 +78,7 @@ func Fit(s *Summary, opt FitOptions) (*Model, error) {
 			return nil, fmt.Errorf("schema names column %q, which the input does not have (columns: %v)", name, s.Columns)
 		}
 	}
-	rows := slices.Clone(s.Sample)
-	slices.SortFunc(rows, func(a, b SampledRow) int {
-		if c := cmp.Compare(a.Priority, b.Priority); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(s.Origin(a), s.Origin(b)); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Line, b.Line)
-	})
+	rows := s.Ranked()
 	if opt.ModelType == "" {
 		opt.ModelType = ModelTypeNetwork
 	}

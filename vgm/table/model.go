@@ -47,6 +47,9 @@ type Model struct {
 	SampleSize int      `json:"sample_size"`
 	Seed       uint64   `json:"seed"`
 	Columns    []Column `json:"columns"`
+	// Delimiter is the CSV input's field delimiter where it is not a
+	// comma (";", "|" or a tab); CSV output is written with it.
+	Delimiter string `json:"delimiter,omitempty"`
 	// Network and Copula tie the columns together (model type "network").
 	Network *Network `json:"network,omitempty"`
 	Copula  *Copula  `json:"copula,omitempty"`
@@ -360,4 +363,18 @@ func (m *Model) Encode() ([]byte, error) {
 		return nil, fmt.Errorf("encode model: %w", err)
 	}
 	return append(b, '\n'), nil
+}
+
+// SetDelimiter returns a model file's bytes with the CSV delimiter d
+// recorded (',' records none).
+func SetDelimiter(data []byte, d byte) ([]byte, error) {
+	m, err := DecodeModel(data)
+	if err != nil {
+		return nil, err
+	}
+	m.Delimiter = ""
+	if d != ',' {
+		m.Delimiter = string(rune(d))
+	}
+	return m.Encode()
 }

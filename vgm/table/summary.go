@@ -1,9 +1,10 @@
 package table
 
 import (
-	"container/heap"
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -31,15 +32,20 @@ type Summary struct {
 	Seed uint64
 	// Rows counts every row seen.
 	Rows int64
-	// Sample holds at most K rows, as a max-heap on Priority.
+	// Sample holds the K rows ranked first (see Priority) once Trim has
+	// run; up to 2K candidates before.
 	Sample []SampledRow
-	// Sources names the files sampled rows come from.
+	// Sources names the files sampled rows come from; Names[i] is
+	// Sources[i] relative to the input's common root, which keys the
+	// priorities.
 	Sources []string
+	Names   []string
 	// Stats has one entry per column.
 	Stats []ColumnStats
 
 	lastSource string // cache of the last source's hash
 	lastHash   uint64
+	cut        *SampledRow // the last row kept by Trim
 }
 
 // SampledRow is one row of the reservoir, with where it came from so that
@@ -47,6 +53,7 @@ type Summary struct {
 type SampledRow struct {
 	Priority uint64
 	Source   int32 // index into Summary.Sources
+	Offset   int64 // the row's offset within its source
 	Line     int64
 	Fields   []string
 }
@@ -69,6 +76,8 @@ type ColumnStats struct {
 	// and Overflow is set.
 	Counts   map[string]int64
 	Overflow bool
+
+	counter *valueCounter // AddRows' scratch
 }
 
 // NewSummary returns an empty summary for the given columns.
@@ -80,23 +89,23 @@ func NewSummary(columns []string, k int, seed uint64) *Summary {
 	return s
 }
 
-// Priority is the reservoir priority of the row at offset within source:
-// a 64-bit hash of (seed, the source's base name, offset). The base name,
-// not the whole path, so that the same file fits to the same model wherever
-// it is stored (a local copy, gs://).
-func Priority(seed uint64, source string, offset int64) uint64 {
-	return priority(seed, sourceHash(source), offset)
+// Priority is the reservoir priority of the row at offset within the file
+// named name: a 64-bit hash of (seed, name, offset). name is the file's
+// path relative to the input's common root, so that the same dataset fits
+// to the same model wherever it is stored (a local copy, gs://) while
+// files of the same base name in different folders (dt=.../part-0.csv)
+// get unrelated priorities. Rows are ranked on (priority, name, offset), a
+// total order, so the sample does not depend on the order rows arrive in.
+func Priority(seed uint64, name string, offset int64) uint64 {
+	return priority(seed, sourceHash(name), offset)
 }
 
 func priority(seed, source uint64, offset int64) uint64 {
 	return mix64(mix64(seed^source) ^ uint64(offset))
 }
 
-// sourceHash is FNV-1a over a source's base name.
+// sourceHash is FNV-1a over a source's name.
 func sourceHash(source string) uint64 {
-	if i := strings.LastIndexByte(source, '/'); i >= 0 {
-		source = source[i+1:]
-	}
 	h := uint64(14695981039346656037)
 	for i := 0; i < len(source); i++ {
 		h ^= uint64(source[i])
@@ -113,10 +122,11 @@ func mix64(z uint64) uint64 {
 	return z ^ (z >> 31)
 }
 
-// Add records one row. offset identifies the row within source (a byte
-// offset or a row index) and drives its sampling priority; line is the
-// row's line number for error messages (0 when unknown). The caller must
-// not modify fields afterwards.
+// Add records one row of the file source, keyed by its base name (AddRows
+// takes the name to key on). offset identifies the row within source (a
+// byte offset or a row index) and drives its sampling priority; line is
+// the row's line number for error messages (0 when unknown). The caller
+// must not modify fields afterwards.
 func (s *Summary) Add(source string, offset, line int64, fields []string) error {
 	if len(fields) != len(s.Columns) {
 		return fmt.Errorf("has %d fields, want %d", len(fields), len(s.Columns))
@@ -125,27 +135,78 @@ func (s *Summary) Add(source string, offset, line int64, fields []string) error 
 	for i, v := range fields {
 		s.Stats[i].add(v)
 	}
-	if source != s.lastSource || s.lastHash == 0 {
-		s.lastSource, s.lastHash = source, sourceHash(source)
+	name := source
+	if i := strings.LastIndexByte(source, '/'); i >= 0 {
+		name = source[i+1:]
 	}
-	p := priority(s.Seed, s.lastHash, offset)
-	if len(s.Sample) == s.K && (s.K == 0 || p >= s.Sample[0].Priority) {
-		return nil // would be evicted at once
+	r := SampledRow{Priority: s.priorityOf(name, offset), Offset: offset, Line: line, Fields: fields}
+	if s.evicts(r, name) {
+		return nil
 	}
-	s.offer(SampledRow{Priority: p, Source: s.sourceIndex(source), Line: line, Fields: fields})
+	r.Source = s.sourceIndex(source, name)
+	s.offer(r)
 	return nil
 }
 
-// sourceIndex returns the index of a source name in s.Sources, adding it
-// when new.
-func (s *Summary) sourceIndex(name string) int32 {
+// priorityOf is Priority with the last name's hash cached.
+func (s *Summary) priorityOf(name string, offset int64) uint64 {
+	if name != s.lastSource || s.lastHash == 0 {
+		s.lastSource, s.lastHash = name, sourceHash(name)
+	}
+	return priority(s.Seed, s.lastHash, offset)
+}
+
+// sourceIndex returns the index of a source in s.Sources, adding it when
+// new.
+func (s *Summary) sourceIndex(source, name string) int32 {
 	for i := len(s.Sources) - 1; i >= 0; i-- {
-		if s.Sources[i] == name {
+		if s.Sources[i] == source && s.name(int32(i)) == name {
 			return int32(i)
 		}
 	}
-	s.Sources = append(s.Sources, name)
+	for len(s.Names) < len(s.Sources) {
+		s.Names = append(s.Names, s.Sources[len(s.Names)])
+	}
+	s.Sources = append(s.Sources, source)
+	s.Names = append(s.Names, name)
 	return int32(len(s.Sources) - 1)
+}
+
+// name is the priority key of source i.
+func (s *Summary) name(i int32) string {
+	if int(i) < len(s.Names) {
+		return s.Names[i]
+	}
+	if int(i) < len(s.Sources) {
+		return s.Sources[i]
+	}
+	return ""
+}
+
+// rank orders rows on (priority, name, offset): a total order.
+func rank(a SampledRow, aName string, b SampledRow, bName string) int {
+	if c := cmp.Compare(a.Priority, b.Priority); c != 0 {
+		return c
+	}
+	if c := strings.Compare(aName, bName); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Offset, b.Offset)
+}
+
+// evicts reports whether the reservoir would drop r (of the file keyed
+// name) at once: it ranks after the last row kept by the latest Trim.
+func (s *Summary) evicts(r SampledRow, name string) bool {
+	if s.K <= 0 {
+		return true
+	}
+	if s.cut == nil {
+		return false
+	}
+	if r.Priority != s.cut.Priority {
+		return r.Priority > s.cut.Priority
+	}
+	return rank(r, name, *s.cut, s.name(s.cut.Source)) > 0
 }
 
 // Origin names the file a sampled row came from.
@@ -188,20 +249,100 @@ func (c *ColumnStats) add(v string) {
 	}
 }
 
-// offer keeps r if it is among the K smallest priorities seen.
+// offer adds r (its Source set) to the reservoir; the caller has checked
+// evicts. The reservoir holds up to 2K candidates between trims, so that
+// a row costs an append, not a heap update.
 func (s *Summary) offer(r SampledRow) {
-	if s.K <= 0 {
-		return
+	s.Sample = append(s.Sample, r)
+	if len(s.Sample) >= 2*s.K {
+		s.Trim()
 	}
-	h := (*rowHeap)(&s.Sample)
-	if len(s.Sample) < s.K {
-		heap.Push(h, r)
-		return
+}
+
+// Trim keeps the K first-ranked rows of the reservoir (in no order) and
+// remembers the last of them: rows ranked after it are refused at once.
+// Add, AddRows and Merge call it as needed; call it before reading Sample.
+func (s *Summary) Trim() {
+	if len(s.Sample) > s.K {
+		// The K-th smallest priority, by selection on a copy.
+		ps := make([]uint64, len(s.Sample))
+		for i, r := range s.Sample {
+			ps[i] = r.Priority
+		}
+		kth := selectKth(ps, s.K-1)
+		kept := s.Sample[:0]
+		var ties []SampledRow
+		for _, r := range s.Sample {
+			switch {
+			case r.Priority < kth:
+				kept = append(kept, r)
+			case r.Priority == kth:
+				ties = append(ties, r)
+			}
+		}
+		slices.SortFunc(ties, func(a, b SampledRow) int { return rank(a, s.name(a.Source), b, s.name(b.Source)) })
+		kept = append(kept, ties[:s.K-len(kept)]...)
+		clear(s.Sample[len(kept):])
+		s.Sample = kept
 	}
-	if r.Priority < s.Sample[0].Priority {
-		s.Sample[0] = r
-		heap.Fix(h, 0)
+	if len(s.Sample) == s.K && s.K > 0 {
+		last := 0
+		for i := range s.Sample {
+			if s.above(i, last) {
+				last = i
+			}
+		}
+		s.cut = &s.Sample[last]
 	}
+}
+
+// above reports whether row i of the reservoir ranks after row j.
+func (s *Summary) above(i, j int) bool {
+	a, b := &s.Sample[i], &s.Sample[j]
+	if a.Priority != b.Priority {
+		return a.Priority > b.Priority
+	}
+	return rank(*a, s.name(a.Source), *b, s.name(b.Source)) > 0
+}
+
+// Ranked returns the sample's rows in rank order (a new slice).
+func (s *Summary) Ranked() []SampledRow {
+	s.Trim()
+	rows := slices.Clone(s.Sample)
+	slices.SortFunc(rows, func(a, b SampledRow) int { return rank(a, s.name(a.Source), b, s.name(b.Source)) })
+	return rows
+}
+
+// selectKth returns the k-th smallest (from 0) of ps, reordering ps
+// (Hoare's selection with a middle pivot).
+func selectKth(ps []uint64, k int) uint64 {
+	lo, hi := 0, len(ps)-1
+	for lo < hi {
+		p := ps[lo+(hi-lo)/2]
+		i, j := lo, hi
+		for i <= j {
+			for ps[i] < p {
+				i++
+			}
+			for ps[j] > p {
+				j--
+			}
+			if i <= j {
+				ps[i], ps[j] = ps[j], ps[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return ps[k]
+		}
+	}
+	return ps[k]
 }
 
 // Merge folds o into s. Both must describe the same columns.
@@ -214,9 +355,14 @@ func (s *Summary) Merge(o *Summary) error {
 		s.Stats[i].merge(&o.Stats[i])
 	}
 	for _, r := range o.Sample {
-		r.Source = s.sourceIndex(o.Origin(r))
+		name := o.name(r.Source)
+		if s.evicts(r, name) {
+			continue
+		}
+		r.Source = s.sourceIndex(o.Origin(r), name)
 		s.offer(r)
 	}
+	s.Trim()
 	return nil
 }
 
@@ -251,18 +397,4 @@ func (c *ColumnStats) merge(o *ColumnStats) {
 	if len(c.Counts) > MaxExactCategories {
 		c.Overflow, c.Counts = true, nil
 	}
-}
-
-// rowHeap is a max-heap on priority: the root is the row to evict first.
-type rowHeap []SampledRow
-
-func (h rowHeap) Len() int           { return len(h) }
-func (h rowHeap) Less(i, j int) bool { return h[i].Priority > h[j].Priority }
-func (h rowHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *rowHeap) Push(x any)        { *h = append(*h, x.(SampledRow)) }
-func (h *rowHeap) Pop() any {
-	old := *h
-	r := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return r
 }
