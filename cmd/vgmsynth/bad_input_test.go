@@ -372,7 +372,7 @@ func TestBadModels(t *testing.T) {
 		{"null fraction 1.5", m("null_fraction.json"), []string{"null_fraction.json", "null_fraction 1.5"}},
 		{"unknown kind", m("unknown_kind.json"), []string{"unknown_kind.json", `unknown column kind "text"`}},
 		{"unknown field", m("unknown_field.json"), []string{"unknown_field.json", `unknown field "colums"`}},
-		{"newer format_version", m("newer_version.json"), []string{"newer_version.json", "format_version 2 is newer", "upgrade"}},
+		{"newer format_version", m("newer_version.json"), []string{"newer_version.json", "format_version 3 is newer", "upgrade"}},
 		{"CPT row not summing to 1", m("cpt_sum.json"), []string{"cpt_sum.json", "network node 0", "sum to 2"}},
 		{"asymmetric copula", m("copula_asymmetric.json"), []string{"copula_asymmetric.json", "copula correlation"}},
 		{"network cycle", m("network_cycle.json"), []string{"network_cycle.json", "network node 1", "does not come before it"}},
