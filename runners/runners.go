@@ -16,6 +16,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	beamlog "github.com/apache/beam/sdks/v2/go/pkg/beam/log"
@@ -199,12 +200,20 @@ func CheckPath(flagName, p string) error {
 	return fmt.Errorf("--%s %s is a local path, which Dataflow's workers cannot see: use a gs:// path", flagName, p)
 }
 
+// quiet silences Beam's own logs once per process (Init).
+var quiet sync.Once
+
 // Init initialises Beam after flags are parsed. verbose keeps the runner's
 // own informational logs, which are hidden by default.
 func Init(verbose bool) {
 	if !verbose {
-		beamlog.LogLevel = "warn"
-		beamlog.SetLogger(quietLogger{})
+		// Once per process: Beam's log level and logger are package
+		// state that the workers of an earlier pipeline in the same
+		// process (tests run many) may still be reading.
+		quiet.Do(func() {
+			beamlog.LogLevel = "warn"
+			beamlog.SetLogger(quietLogger{})
+		})
 	}
 	beam.Init()
 	if !verbose {
