@@ -226,14 +226,8 @@ func (c *ColumnStats) add(v string) {
 		// A column with text is not numeric: stop parsing.
 	} else if f, err := strconv.ParseFloat(v, 64); err != nil {
 		c.Text = true
-	} else if !math.IsInf(f, 0) && !math.IsNaN(f) {
-		if c.Numbers == 0 || f < c.Min {
-			c.Min = f
-		}
-		if c.Numbers == 0 || f > c.Max {
-			c.Max = f
-		}
-		c.Numbers++
+	} else {
+		c.addNumber(f)
 	}
 	if c.MinText == "" || v < c.MinText {
 		c.MinText = v
@@ -397,4 +391,19 @@ func (c *ColumnStats) merge(o *ColumnStats) {
 	if len(c.Counts) > MaxExactCategories {
 		c.Overflow, c.Counts = true, nil
 	}
+}
+
+// addNumber counts a parsed value of the column into its numeric bounds;
+// infinities and NaN count as neither number nor text.
+func (c *ColumnStats) addNumber(f float64) {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return
+	}
+	if c.Numbers == 0 || f < c.Min {
+		c.Min = f
+	}
+	if c.Numbers == 0 || f > c.Max {
+		c.Max = f
+	}
+	c.Numbers++
 }

@@ -2,7 +2,6 @@ package table
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"unsafe"
 )
@@ -114,14 +113,8 @@ func (c *ColumnStats) addColumn(col *TextColumn, n int) {
 		if !c.Text {
 			if f, ok := parseDecimal(v); !ok {
 				c.Text = true
-			} else if !math.IsInf(f, 0) && !math.IsNaN(f) {
-				if c.Numbers == 0 || f < c.Min {
-					c.Min = f
-				}
-				if c.Numbers == 0 || f > c.Max {
-					c.Max = f
-				}
-				c.Numbers++
+			} else {
+				c.addNumber(f)
 			}
 		}
 		sv := unsafe.String(&v[0], len(v))
