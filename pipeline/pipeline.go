@@ -15,6 +15,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/vgmsynth/vgmsynth/transforms"
 	"github.com/vgmsynth/vgmsynth/transforms/tableio"
+	"github.com/vgmsynth/vgmsynth/vgm/privacy"
 	"github.com/vgmsynth/vgmsynth/vgm/table"
 )
 
@@ -51,6 +52,9 @@ type Input struct {
 	Rules table.RuleOptions
 	// DecimalMark is "." or ",", or "" to detect it (table.FitOptions).
 	DecimalMark string
+	// Privacy, when set, makes the fit (ε, δ)-differentially private
+	// (table.PrivacyOptions, docs/privacy.md).
+	Privacy *table.PrivacyOptions
 }
 
 // Output says what to generate and where.
@@ -125,6 +129,14 @@ func BuildFitSample(ctx context.Context, s beam.Scope, in Input) (model, summary
 	default:
 		return none, none, fmt.Errorf("unknown --model-type %q (want %s, %s, %s or %s)", in.ModelType, table.ModelTypeForest, table.ModelTypeNetwork, table.ModelTypeCopula, table.ModelTypeIndependent)
 	}
+	if in.Privacy != nil {
+		if in.ModelType == table.ModelTypeForest {
+			return none, none, errors.New("--epsilon supports --model-type network, copula or independent, not forest (docs/privacy.md)")
+		}
+		if err := privacy.CheckBudget(in.Privacy.Epsilon, in.Privacy.Delta); err != nil {
+			return none, none, fmt.Errorf("--epsilon, --delta: %w", err)
+		}
+	}
 	for name, k := range in.Kinds {
 		if _, err := table.ParseKind(k); err != nil {
 			return none, none, fmt.Errorf("schema: column %q: %w", name, err)
@@ -164,7 +176,7 @@ func BuildFitSample(ctx context.Context, s beam.Scope, in Input) (model, summary
 	model = transforms.Fit(s, summary, transforms.FitConfig{
 		Kinds: in.Kinds, Seed: in.Seed, ModelType: in.ModelType,
 		MinCategoryCount: in.MinCategoryCount, NoExactBounds: in.NoExactBounds, Rules: in.Rules, DecimalMark: in.DecimalMark,
-		Delimiter: delim,
+		Delimiter: delim, Privacy: in.Privacy,
 	})
 	return model, summary, nil
 }
