@@ -407,6 +407,9 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 			if err != nil {
 				return in, usageError{err}
 			}
+			if *modelType == table.ModelTypeForest {
+				return in, usageError{errors.New("--epsilon supports --model-type network, copula or independent, not forest (docs/privacy.md)")}
+			}
 			in.Privacy = p
 		}
 		if *delimiter != "" {
