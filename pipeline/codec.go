@@ -44,35 +44,43 @@ type Codec struct {
 // written as Parquet. It checks the input and the output before any work
 // starts.
 func BuildEncode(ctx context.Context, s beam.Scope, c Codec) error {
-	in, err := codecInput(ctx, c, tableio.FormatParquet, func(m *table.Model, header []string) error {
-		_, err := table.NewRowEncoder(m, header, 0)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	transforms.Encode(s, transforms.ModelBytes(c.Model), transforms.EncodeConfig{
-		Splits: in.splits, Header: in.header, Prefix: c.Prefix, Compression: c.Compression,
-		Seed: c.Seed, RunID: in.runID, Roots: c.Roots, Hooks: c.Hooks,
-	})
-	return nil
+	return buildCodec(ctx, s, c, true)
 }
 
 // BuildDecode adds the decoding of c's encoded input to s
 // (transforms.Decode), written as CSV. It checks the input and the output
 // before any work starts.
 func BuildDecode(ctx context.Context, s beam.Scope, c Codec) error {
-	in, err := codecInput(ctx, c, tableio.FormatCSV, func(m *table.Model, header []string) error {
+	return buildCodec(ctx, s, c, false)
+}
+
+func buildCodec(ctx context.Context, s beam.Scope, c Codec, encode bool) error {
+	format, fits := tableio.FormatCSV, func(m *table.Model, header []string) error {
 		_, err := table.NewRowDecoder(m, header)
 		return err
-	})
+	}
+	if encode {
+		format, fits = tableio.FormatParquet, func(m *table.Model, header []string) error {
+			_, err := table.NewRowEncoder(m, header, 0)
+			return err
+		}
+	}
+	in, err := codecInput(ctx, c, format, fits)
 	if err != nil {
 		return err
 	}
-	transforms.Decode(s, transforms.ModelBytes(c.Model), transforms.DecodeConfig{
-		Splits: in.splits, Header: in.header, Prefix: c.Prefix, Compression: c.Compression,
-		Clamp: c.Clamp, RunID: in.runID, Roots: c.Roots, Hooks: c.Hooks,
-	})
+	model := transforms.ModelBytes(c.Model)
+	if encode {
+		transforms.Encode(s, model, transforms.EncodeConfig{
+			Splits: in.splits, Header: in.header, Prefix: c.Prefix, Compression: c.Compression,
+			Seed: c.Seed, RunID: in.runID, Roots: c.Roots, Hooks: c.Hooks,
+		})
+	} else {
+		transforms.Decode(s, model, transforms.DecodeConfig{
+			Splits: in.splits, Header: in.header, Prefix: c.Prefix, Compression: c.Compression,
+			Clamp: c.Clamp, RunID: in.runID, Roots: c.Roots, Hooks: c.Hooks,
+		})
+	}
 	return nil
 }
 

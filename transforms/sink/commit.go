@@ -256,28 +256,21 @@ var finalizeDelay = sync.OnceValue(func() time.Duration {
 	return d
 })
 
-func readManifest(ctx context.Context, p string) (Manifest, error) {
-	var m Manifest
-	b, err := tableio.ReadFile(ctx, p, 256<<20)
-	if err != nil {
-		return m, err
-	}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return m, fmt.Errorf("%s: %w", p, err)
-	}
-	return m, nil
-}
+func readManifest(ctx context.Context, p string) (Manifest, error) { return readJSON[Manifest](ctx, p) }
 
-func readJournal(ctx context.Context, p string) (journal, error) {
-	var j journal
+func readJournal(ctx context.Context, p string) (journal, error) { return readJSON[journal](ctx, p) }
+
+// readJSON reads the JSON file p (a manifest or a journal).
+func readJSON[T any](ctx context.Context, p string) (T, error) {
+	var v T
 	b, err := tableio.ReadFile(ctx, p, 256<<20)
 	if err != nil {
-		return j, err
+		return v, err
 	}
-	if err := json.Unmarshal(b, &j); err != nil {
-		return j, fmt.Errorf("%s: %w", p, err)
+	if err := json.Unmarshal(b, &v); err != nil {
+		return v, fmt.Errorf("%s: %w", p, err)
 	}
-	return j, nil
+	return v, nil
 }
 
 // rename moves src over dst, which may exist.
