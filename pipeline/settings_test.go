@@ -17,35 +17,23 @@ func TestSettingErrors(t *testing.T) {
 	ctx := context.Background()
 	prefix := filepath.Join(t.TempDir(), "out")
 	ok := Output{Prefix: prefix, Format: "csv", Rows: 10}
+	// generate builds a generation with ok's settings changed by edit.
+	generate := func(edit func(*Output)) func(beam.Scope) error {
+		return func(s beam.Scope) error {
+			o := ok
+			edit(&o)
+			return BuildGenerate(ctx, s, transforms.ModelBytes(nil), o)
+		}
+	}
 	tests := []struct {
 		setting string
 		build   func(s beam.Scope) error
 	}{
-		{"Prefix", func(s beam.Scope) error {
-			o := ok
-			o.Prefix = ""
-			return BuildGenerate(ctx, s, transforms.ModelBytes(nil), o)
-		}},
-		{"Rows", func(s beam.Scope) error {
-			o := ok
-			o.Rows = -1
-			return BuildGenerate(ctx, s, transforms.ModelBytes(nil), o)
-		}},
-		{"Format", func(s beam.Scope) error {
-			o := ok
-			o.Format = "xml"
-			return BuildGenerate(ctx, s, transforms.ModelBytes(nil), o)
-		}},
-		{"Compression", func(s beam.Scope) error {
-			o := ok
-			o.Compression = "lz4"
-			return BuildGenerate(ctx, s, transforms.ModelBytes(nil), o)
-		}},
-		{"Shards", func(s beam.Scope) error {
-			o := ok
-			o.Shards = 100000
-			return BuildGenerate(ctx, s, transforms.ModelBytes(nil), o)
-		}},
+		{"Prefix", generate(func(o *Output) { o.Prefix = "" })},
+		{"Rows", generate(func(o *Output) { o.Rows = -1 })},
+		{"Format", generate(func(o *Output) { o.Format = "xml" })},
+		{"Compression", generate(func(o *Output) { o.Compression = "lz4" })},
+		{"Shards", generate(func(o *Output) { o.Shards = 100000 })},
 		{"SampleSize", func(s beam.Scope) error { _, err := BuildFit(ctx, s, Input{Glob: example}); return err }},
 		{"ModelType", func(s beam.Scope) error {
 			_, err := BuildFit(ctx, s, Input{Glob: example, SampleSize: 10, ModelType: "gan"})
