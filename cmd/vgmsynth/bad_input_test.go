@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/vgmsynth/vgmsynth/transforms"
+	"github.com/vgmsynth/vgmsynth/transforms/sink"
 )
 
 // The bad-input corpus lives in testdata/bad at the repository root; the
@@ -45,7 +45,7 @@ func assertClean(t *testing.T, msg string) {
 // readOutput reads the single CSV shard of an output.
 func readOutput(t *testing.T, prefix string) [][]string {
 	t.Helper()
-	f, err := os.Open(transforms.ShardName(prefix, 0, 1, "csv", ""))
+	f, err := os.Open(sink.ShardName(prefix, 0, 1, "csv", ""))
 	if err != nil {
 		t.Fatal(err)
 	}
