@@ -94,13 +94,14 @@ func NewGenerator(m *Model) (*Generator, error) {
 		return nil, err
 	}
 	g := &Generator{Model: m}
+	margs := marginals(m)
 	for i := range m.Columns {
 		c := &m.Columns[i]
 		gc := genColumn{Column: c, shaped: c.Format.shaped(), novel: -1}
 		switch {
 		case c.NullFraction == 1:
 		case c.Kind.Numeric():
-			gc.marg = newMarginal(c.VGM, c.Atoms, c.Tails)
+			gc.marg = margs[i]
 			gc.lo, gc.hi = *c.Min, *c.Max
 			switch c.Kind {
 			case Integer:

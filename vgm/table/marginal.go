@@ -2,7 +2,9 @@ package table
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/vgmsynth/vgmsynth/vgm"
 )
@@ -139,6 +141,34 @@ func newMarginal(mix *vgm.Mixture, atoms []Atom, tails *Tails) *marginal {
 		m.cum = append(m.cum, acc)
 	}
 	return m
+}
+
+// marginals builds the marginal of every column in the copula (nil for the
+// others), on all cores: building a marginal's quantile table dominates
+// the setup of a wide model. Each marginal depends on its column only, so
+// the result is the same for any number of cores.
+func marginals(m *Model) []*marginal {
+	out := make([]*marginal, len(m.Columns))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(m.Columns)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				c := &m.Columns[j]
+				out[j] = newMarginal(c.VGM, c.Atoms, c.Tails)
+			}
+		}()
+	}
+	for j := range m.Columns {
+		if m.Columns[j].inCopula() {
+			next <- j
+		}
+	}
+	close(next)
+	wg.Wait()
+	return out
 }
 
 // quantile maps u in [0, 1) to a value: in the tails by the kept
