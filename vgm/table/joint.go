@@ -167,11 +167,12 @@ func fitJoint(m *Model, rows []SampledRow, seed uint64) error {
 func jointVariables(m *Model, rows []SampledRow, seed uint64, nb int) (copCols []int, us [][]float64, vars []variable, err error) {
 	r := rng.New(seed, 1<<62)
 	n := len(rows)
+	margs := marginals(m)
 	for j := range m.Columns {
 		c := &m.Columns[j]
 		switch {
 		case c.inCopula():
-			mg := newMarginal(c.VGM, c.Atoms, c.Tails)
+			mg := margs[j]
 			u := make([]float64, n)
 			bins := make([]int32, n)
 			for i, row := range rows {
