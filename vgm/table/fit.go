@@ -409,12 +409,6 @@ func categories(values []string, st *ColumnStats, minCount int) (cats []Category
 		}
 		total += float64(n)
 	}
-	byFrequency := func(a, b Category) int {
-		if c := cmp.Compare(b.Frequency, a.Frequency); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Value, b.Value)
-	}
 	slices.SortFunc(cats, byFrequency)
 	if len(cats) > CategoryCap {
 		head := cats[:CategoryCap]
@@ -451,6 +445,14 @@ func categories(values []string, st *ColumnStats, minCount int) (cats []Category
 		cats[i].Frequency /= total
 	}
 	return cats, replace
+}
+
+// byFrequency orders categories most frequent first, ties by value.
+func byFrequency(a, b Category) int {
+	if c := cmp.Compare(b.Frequency, a.Frequency); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Value, b.Value)
 }
 
 // absorbRare gives the mass of rare values to what stands for them: in a
@@ -495,12 +497,7 @@ func absorbRare(cats, rare []Category) ([]Category, map[string]string) {
 		}
 	}
 	if len(cats) <= CategoryCap {
-		slices.SortFunc(cats, func(a, b Category) int {
-			if c := cmp.Compare(b.Frequency, a.Frequency); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.Value, b.Value)
-		})
+		slices.SortFunc(cats, byFrequency)
 	}
 	return cats, replace
 }

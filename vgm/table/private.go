@@ -1,7 +1,6 @@
 package table
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -239,12 +238,7 @@ func (f *privateFit) discrete(col *Column, values []string, epsilon, delta float
 			cats = append(cats, Category{Value: v, Frequency: c})
 		}
 	}
-	slices.SortFunc(cats, func(a, b Category) int {
-		if c := cmp.Compare(b.Frequency, a.Frequency); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Value, b.Value)
-	})
+	slices.SortFunc(cats, byFrequency)
 	if len(cats) > maxPrivateCategories {
 		cats = cats[:maxPrivateCategories]
 	}
@@ -320,13 +314,7 @@ func (f *privateFit) numeric(col *Column, values []string, at []int, epsilon, de
 			atoms = append(atoms, Atom{Value: v, Frequency: c})
 		}
 	}
-	slices.SortFunc(atoms, func(a, b Atom) int {
-		if c := cmp.Compare(b.Frequency, a.Frequency); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Value, b.Value)
-	})
-	atoms = atoms[:min(len(atoms), MaxAtoms)]
+	atoms = topAtoms(atoms)
 	atomMass := 0.0
 	isAtom := map[float64]bool{}
 	for _, a := range atoms {
@@ -357,7 +345,6 @@ func (f *privateFit) numeric(col *Column, values []string, at []int, epsilon, de
 	for i := range atoms {
 		atoms[i].Frequency /= atomMass + mass
 	}
-	slices.SortFunc(atoms, func(a, b Atom) int { return cmp.Compare(a.Value, b.Value) })
 	points := h.Points(privatePoints)
 	if len(points) > 0 {
 		lo, hi = h.Edges[0], h.Edges[len(h.Edges)-1]

@@ -11,8 +11,9 @@ import (
 	"github.com/vgmsynth/vgmsynth/vgm/rules"
 )
 
-// exampleSummary summarises the whole example table.
-func exampleSummary(tb testing.TB) *Summary {
+// exampleSummary summarises the first rows of the example table in a
+// reservoir of k rows.
+func exampleSummary(tb testing.TB, rows, k int) *Summary {
 	tb.Helper()
 	f, err := os.Open("../../examples/seattle-weather.csv")
 	if err != nil {
@@ -23,8 +24,8 @@ func exampleSummary(tb testing.TB) *Summary {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s := NewSummary(recs[0], 10000, 1)
-	for i, r := range recs[1:] {
+	s := NewSummary(recs[0], k, 1)
+	for i, r := range recs[1:min(len(recs), rows+1)] {
 		if err := s.Add("seattle-weather.csv", int64(i), int64(i+2), r); err != nil {
 			tb.Fatal(err)
 		}
@@ -43,7 +44,7 @@ func privateOptions(modelType string, eps float64) FitOptions {
 // category, no mined rule, no tails, and the same model from the same
 // noise seed.
 func TestPrivateFit(t *testing.T) {
-	s := exampleSummary(t)
+	s := exampleSummary(t, 10000, 10000)
 	for _, mt := range []string{ModelTypeNetwork, ModelTypeCopula, ModelTypeIndependent} {
 		m, err := Fit(s, privateOptions(mt, 1))
 		if err != nil {
@@ -94,7 +95,7 @@ func TestPrivateFit(t *testing.T) {
 
 // TestPrivateFitRefuses checks what a private fit does not do.
 func TestPrivateFitRefuses(t *testing.T) {
-	s := exampleSummary(t)
+	s := exampleSummary(t, 10000, 10000)
 	if _, err := Fit(s, privateOptions(ModelTypeForest, 1)); err == nil || !strings.Contains(err.Error(), "forest") {
 		t.Errorf("forest: %v, want a refusal", err)
 	}
