@@ -19,8 +19,8 @@ func (l *Logic) WriteText(w io.Writer) error {
 	if d := l.Detection; d != nil {
 		p("Detection\t(%d rows each, %d-fold ROC AUC: 0.5 = indistinguishable; score 1 − (2·max(AUC, 0.5) − 1))\n",
 			d.RowsEach, DetectionFolds)
-		p("  logistic\tAUC %s\tscore %s\n", num(d.LogisticAUC), num(d.LogisticScore))
-		p("  boosted trees\tAUC %s\tscore %s\n", num(d.TreeAUC), num(d.TreeScore))
+		p("  logistic\tAUC %s\tscore %s\n", Decimal(d.LogisticAUC), Decimal(d.LogisticScore))
+		p("  boosted trees\tAUC %s\tscore %s\n", Decimal(d.TreeAUC), Decimal(d.TreeScore))
 	}
 	broken := 0
 	for _, r := range l.Rules {
@@ -30,16 +30,16 @@ func (l *Logic) WriteText(w io.Writer) error {
 	}
 	p("Rules held by every real row\t%d, broken by some synthetic row: %d\n", len(l.Rules), broken)
 	for _, r := range worstRules(l.Rules) {
-		p("  %s\t%s\tof %d synthetic rows\n", r.Rule, pct(r.Violations), r.Checked)
+		p("  %s\t%s\tof %d synthetic rows\n", r.Rule, Percent(r.Violations), r.Checked)
 	}
 	p("Seasonality\t%d columns with real eta² ≥ %g\n", len(l.Seasonality), SeasonalityThreshold)
 	for _, s := range worstSeasonality(l.Seasonality) {
 		p("  %s by %s: %s\treal %s\tsynthetic %s\tgap %s\n", s.Datetime, s.By, s.Column,
-			num(s.RealEta2), num(s.SyntheticEta2), num(s.Gap))
+			Decimal(s.RealEta2), Decimal(s.SyntheticEta2), Decimal(s.Gap))
 	}
 	if e := l.Efficacy; e != nil {
 		p("ML efficacy\t%s of %s on %d holdout rows: trained on real %s, on synthetic %s\n",
-			e.Metric, e.Target, e.HoldoutRows, num(e.Real), num(e.Synthetic))
+			e.Metric, e.Target, e.HoldoutRows, Decimal(e.Real), Decimal(e.Synthetic))
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("quality: writing report: %w", err)

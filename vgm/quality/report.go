@@ -327,16 +327,18 @@ func (p *Privacy) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// pct formats a score as a percentage, or "n/a" when it is NaN.
-func pct(v float64) string {
+// Percent formats a score as a percentage with two decimals ("87.50%"), or
+// "n/a" when it is not finite, as the text report writes it.
+func Percent(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "n/a"
 	}
 	return strconv.FormatFloat(100*v, 'f', 2, 64) + "%"
 }
 
-// num formats a figure with four decimals, or "n/a" when it is not finite.
-func num(v float64) string {
+// Decimal formats a figure with four decimals ("0.8750"), or "n/a" when it
+// is not finite, as the text report writes it.
+func Decimal(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "n/a"
 	}
@@ -354,21 +356,21 @@ func (r *Report) WriteText(w io.Writer) error {
 	p("Rows\treal %d (scored %d), synthetic %d (scored %d)\n",
 		r.RealRows, r.RealRowsScored, r.SyntheticRows, r.SyntheticRowsScored)
 	p("\n")
-	p("Overall score\t%s\n", pct(r.Score))
-	p("  Column Shapes\t%s\t(%d columns)\n", pct(r.ColumnShapes), len(r.Columns))
+	p("Overall score\t%s\n", Percent(r.Score))
+	p("  Column Shapes\t%s\t(%d columns)\n", Percent(r.ColumnShapes), len(r.Columns))
 	if r.HasColumnPairTrends {
 		p("  Column Pair Trends\t%s\t(%d of %d pairs with a real trend)\n",
-			pct(r.ColumnPairTrends), r.TrendPairs, len(r.Pairs))
+			Percent(r.ColumnPairTrends), r.TrendPairs, len(r.Pairs))
 	} else {
 		p("  Column Pair Trends\tn/a\t(no pair of %d has a real trend; overall = Column Shapes)\n", len(r.Pairs))
 	}
-	p("Overall score, all pairs\t%s\t(pre-0.27 definition)\n", pct(r.ScoreAllPairs))
-	p("  Column Pair Trends, all pairs\t%s\t(%d pairs)\n", pct(r.ColumnPairTrendsAllPairs), len(r.Pairs))
+	p("Overall score, all pairs\t%s\t(pre-0.27 definition)\n", Percent(r.ScoreAllPairs))
+	p("  Column Pair Trends, all pairs\t%s\t(%d pairs)\n", Percent(r.ColumnPairTrendsAllPairs), len(r.Pairs))
 
 	p("\nColumn Shapes\n")
 	p("COLUMN\tMETRIC\tSCORE\n")
 	for _, c := range r.Columns {
-		p("%s\t%s\t%s\n", c.Name, c.Metric, pct(c.Score))
+		p("%s\t%s\t%s\n", c.Name, c.Metric, Percent(c.Score))
 	}
 
 	if len(r.Pairs) > 0 {
@@ -379,19 +381,19 @@ func (r *Report) WriteText(w io.Writer) error {
 			if q.Trend {
 				counted = "yes"
 			}
-			p("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", q.A, q.B, q.Metric, pct(q.Score),
-				num(q.RealTrend), num(q.SyntheticTrend), counted)
+			p("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", q.A, q.B, q.Metric, Percent(q.Score),
+				Decimal(q.RealTrend), Decimal(q.SyntheticTrend), counted)
 		}
 	}
 
 	v := r.Privacy
 	p("\nPrivacy\n")
-	p("Exact copies\t%d of %d synthetic rows (%s)\n", v.ExactCopies, r.SyntheticRows, pct(v.ExactCopyRate))
+	p("Exact copies\t%d of %d synthetic rows (%s)\n", v.ExactCopies, r.SyntheticRows, Percent(v.ExactCopyRate))
 	p("DCR synthetic, median\t%s\t(%d synthetic rows vs %d reference rows)\n",
-		num(v.DCRSynthetic), v.DCRSyntheticRows, v.DCRReferenceRows)
+		Decimal(v.DCRSynthetic), v.DCRSyntheticRows, v.DCRReferenceRows)
 	p("DCR holdout, median\t%s\t(%d holdout rows vs %d reference rows)\n",
-		num(v.DCRHoldout), v.DCRHoldoutRows, v.DCRReferenceRows)
-	p("DCR ratio\t%s\t(about 1: no closer than fresh real rows; well below 1: copying)\n", num(v.DCRRatio))
+		Decimal(v.DCRHoldout), v.DCRHoldoutRows, v.DCRReferenceRows)
+	p("DCR ratio\t%s\t(about 1: no closer than fresh real rows; well below 1: copying)\n", Decimal(v.DCRRatio))
 
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("quality: writing report: %w", err)

@@ -109,7 +109,7 @@ func TestWriteText(t *testing.T) {
 		"Overall score", "Column Shapes", "Column Pair Trends", "all pairs", "pre-0.27",
 		"KSComplement", "TVComplement", "CorrelationSimilarity", "ContingencySimilarity",
 		"Exact copies", "DCR synthetic", "DCR holdout", "DCR ratio",
-		pct(rep.Score), pct(rep.ScoreAllPairs),
+		Percent(rep.Score), Percent(rep.ScoreAllPairs),
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text lacks %q", want)

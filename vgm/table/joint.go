@@ -231,8 +231,11 @@ func correlations(z [][]float64) [][]float64 {
 	return c
 }
 
-// pearson is the correlation over rows where both values are present; 0
-// when it is undefined.
+// pearson is the copula's correlation over rows where both values are
+// present, in one pass; 0 when it is undefined (fewer than three rows, a
+// constant column). It is not quality.Pearson (two passes, NaN when
+// undefined, the evaluation's): the two differ in the last bits, and stored
+// models were fitted with this one.
 func pearson(x, y []float64) float64 {
 	var n, sx, sy, sxx, syy, sxy float64
 	for i := range x {

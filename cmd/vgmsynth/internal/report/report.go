@@ -141,13 +141,13 @@ func buildReportPage(rep *quality.Report, real, synth *evaluate.EvaluatedTable) 
 		Generated:                time.Now().UTC().Format("2006-01-02 15:04 UTC"),
 		Real:                     reportSide{real.Glob, len(real.Files), real.TotalRows, rt.Len()},
 		Synthetic:                reportSide{synth.Glob, len(synth.Files), synth.TotalRows, st.Len()},
-		Score:                    pctText(rep.Score),
+		Score:                    quality.Percent(rep.Score),
 		ScoreBar:                 barWidth(rep.Score),
 		ScoreClass:               scoreClass(rep.Score),
-		ScoreAllPairs:            pctText(rep.ScoreAllPairs),
-		ColumnShapes:             pctText(rep.ColumnShapes),
-		ColumnPairTrends:         pctText(rep.ColumnPairTrends),
-		ColumnPairTrendsAllPairs: pctText(rep.ColumnPairTrendsAllPairs),
+		ScoreAllPairs:            quality.Percent(rep.ScoreAllPairs),
+		ColumnShapes:             quality.Percent(rep.ColumnShapes),
+		ColumnPairTrends:         quality.Percent(rep.ColumnPairTrends),
+		ColumnPairTrendsAllPairs: quality.Percent(rep.ColumnPairTrendsAllPairs),
 		HasTrends:                rep.HasColumnPairTrends,
 		TrendPairs:               rep.TrendPairs,
 		Pairs:                    len(rep.Pairs),
@@ -174,19 +174,19 @@ func buildReportPage(rep *quality.Report, real, synth *evaluate.EvaluatedTable) 
 			Name:          rc.Name,
 			Kind:          rc.Kind.String(),
 			Metric:        cs.Metric,
-			Score:         pctText(cs.Score),
+			Score:         quality.Percent(cs.Score),
 			Bar:           barWidth(cs.Score),
 			Class:         scoreClass(cs.Score),
-			RealNull:      pctText(nullShare(rc)),
-			SyntheticNull: pctText(nullShare(sc)),
+			RealNull:      quality.Percent(nullShare(rc)),
+			SyntheticNull: quality.Percent(nullShare(sc)),
 			Plot:          template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png)),
 			Summary:       summary,
 		})
 	}
 	for _, q := range rep.Pairs {
 		p.PairRows = append(p.PairRows, reportPair{
-			A: q.A, B: q.B, Metric: q.Metric, Score: pctText(q.Score),
-			RealTrend: numText(q.RealTrend), SynthTrend: numText(q.SyntheticTrend),
+			A: q.A, B: q.B, Metric: q.Metric, Score: quality.Percent(q.Score),
+			RealTrend: quality.Decimal(q.RealTrend), SynthTrend: quality.Decimal(q.SyntheticTrend),
 			Counted: q.Trend, Class: scoreClass(q.Score),
 		})
 	}
@@ -222,8 +222,8 @@ func buildReportPage(rep *quality.Report, real, synth *evaluate.EvaluatedTable) 
 	v := rep.Privacy
 	p.Privacy = reportPrivacy{
 		ExactCopies: v.ExactCopies, SyntheticRows: rep.SyntheticRows,
-		ExactCopyRate: pctText(v.ExactCopyRate),
-		DCRSynthetic:  numText(v.DCRSynthetic), DCRHoldout: numText(v.DCRHoldout), DCRRatio: numText(v.DCRRatio),
+		ExactCopyRate: quality.Percent(v.ExactCopyRate),
+		DCRSynthetic:  quality.Decimal(v.DCRSynthetic), DCRHoldout: quality.Decimal(v.DCRHoldout), DCRRatio: quality.Decimal(v.DCRRatio),
 		ReferenceRows: v.DCRReferenceRows, SyntheticSample: v.DCRSyntheticRows, HoldoutSample: v.DCRHoldoutRows,
 		Figure: dcrSVG(v),
 	}
@@ -238,22 +238,6 @@ func findColumn(t quality.Table, name string) *quality.Column {
 		}
 	}
 	return nil
-}
-
-// pctText formats a score as a percentage, or "n/a" when it is not finite.
-func pctText(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "n/a"
-	}
-	return strconv.FormatFloat(100*v, 'f', 2, 64) + "%"
-}
-
-// numText formats a figure with four decimals, or "n/a".
-func numText(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "n/a"
-	}
-	return strconv.FormatFloat(v, 'f', 4, 64)
 }
 
 // barWidth is the CSS width of a score bar.
@@ -716,41 +700,11 @@ func correlationMatrix(t quality.Table, cols []int) [][]float64 {
 	}
 	for a := range cols {
 		for b := a; b < len(cols); b++ {
-			r := pearson(t.Columns[cols[a]].Num, t.Columns[cols[b]].Num)
+			r := quality.Pearson(t.Columns[cols[a]].Num, t.Columns[cols[b]].Num)
 			m[a][b], m[b][a] = r, r
 		}
 	}
 	return m
-}
-
-// pearson returns the correlation of x and y over the rows where both are
-// finite.
-func pearson(x, y []float64) float64 {
-	var n, mx, my float64
-	for i := range x {
-		if isFinite(x[i]) && isFinite(y[i]) {
-			n++
-			mx += x[i]
-			my += y[i]
-		}
-	}
-	if n < 2 {
-		return math.NaN()
-	}
-	mx, my = mx/n, my/n
-	var sxy, sxx, syy float64
-	for i := range x {
-		if isFinite(x[i]) && isFinite(y[i]) {
-			dx, dy := x[i]-mx, y[i]-my
-			sxy += dx * dy
-			sxx += dx * dx
-			syy += dy * dy
-		}
-	}
-	if sxx == 0 || syy == 0 {
-		return math.NaN()
-	}
-	return max(-1, min(1, sxy/math.Sqrt(sxx*syy)))
 }
 
 // divergingColor maps v in [-1, 1] to a blue–white–red scale; NaN is grey.
@@ -799,7 +753,7 @@ func heatmapSVG(title string, names []string, m [][]float64) template.HTML {
 			v := m[i][j]
 			x, y := label+j*cell, top+i*cell
 			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s"><title>%s × %s: %s</title></rect>`,
-				x, y, cell, cell, divergingColor(v), html.EscapeString(names[i]), html.EscapeString(names[j]), numText(v))
+				x, y, cell, cell, divergingColor(v), html.EscapeString(names[i]), html.EscapeString(names[j]), quality.Decimal(v))
 			if cell >= 30 {
 				txt := "n/a"
 				if !math.IsNaN(v) {
@@ -849,7 +803,7 @@ func dcrSVG(v quality.Privacy) template.HTML {
 			w = row.v / top * width
 		}
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="20" fill="%s"/>`, label, y, w, row.fill)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" dominant-baseline="middle">%s</text>`, float64(label)+w+6, y+10, numText(row.v))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" dominant-baseline="middle">%s</text>`, float64(label)+w+6, y+10, quality.Decimal(row.v))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
