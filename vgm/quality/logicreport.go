@@ -1,7 +1,6 @@
 package quality
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -61,76 +60,20 @@ func worstSeasonality(ss []Seasonality) []Seasonality {
 	return out
 }
 
-type detectionJSON struct {
-	RowsEach      int       `json:"rows_each"`
-	LogisticAUC   jsonFloat `json:"logistic_auc"`
-	LogisticScore jsonFloat `json:"logistic_score"`
-	TreeAUC       jsonFloat `json:"tree_auc"`
-	TreeScore     jsonFloat `json:"tree_score"`
-}
-
 // MarshalJSON encodes the detection figures; NaN figures become null.
-func (d Detection) MarshalJSON() ([]byte, error) {
-	return json.Marshal(detectionJSON{d.RowsEach, jsonFloat(d.LogisticAUC), jsonFloat(d.LogisticScore),
-		jsonFloat(d.TreeAUC), jsonFloat(d.TreeScore)})
-}
+func (d Detection) MarshalJSON() ([]byte, error) { return marshalFinite(d) }
 
 // UnmarshalJSON decodes detection figures; null figures become NaN.
-func (d *Detection) UnmarshalJSON(b []byte) error {
-	var j detectionJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
-	}
-	*d = Detection{j.RowsEach, float64(j.LogisticAUC), float64(j.LogisticScore), float64(j.TreeAUC), float64(j.TreeScore)}
-	return nil
-}
-
-type seasonalityJSON struct {
-	Datetime      string    `json:"datetime"`
-	By            string    `json:"by"`
-	Column        string    `json:"column"`
-	RealEta2      jsonFloat `json:"real_eta2"`
-	SyntheticEta2 jsonFloat `json:"synthetic_eta2"`
-	Gap           jsonFloat `json:"gap"`
-}
+func (d *Detection) UnmarshalJSON(b []byte) error { return unmarshalFinite(b, d) }
 
 // MarshalJSON encodes the seasonality figures; NaN figures become null.
-func (s Seasonality) MarshalJSON() ([]byte, error) {
-	return json.Marshal(seasonalityJSON{s.Datetime, s.By, s.Column,
-		jsonFloat(s.RealEta2), jsonFloat(s.SyntheticEta2), jsonFloat(s.Gap)})
-}
+func (s Seasonality) MarshalJSON() ([]byte, error) { return marshalFinite(s) }
 
 // UnmarshalJSON decodes seasonality figures; null figures become NaN.
-func (s *Seasonality) UnmarshalJSON(b []byte) error {
-	var j seasonalityJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
-	}
-	*s = Seasonality{j.Datetime, j.By, j.Column, float64(j.RealEta2), float64(j.SyntheticEta2), float64(j.Gap)}
-	return nil
-}
-
-type efficacyJSON struct {
-	Target       string    `json:"target"`
-	Metric       string    `json:"metric"`
-	Real         jsonFloat `json:"real"`
-	Synthetic    jsonFloat `json:"synthetic"`
-	HoldoutRows  int       `json:"holdout_rows"`
-	TrainRowsCap int       `json:"train_rows_cap"`
-}
+func (s *Seasonality) UnmarshalJSON(b []byte) error { return unmarshalFinite(b, s) }
 
 // MarshalJSON encodes the efficacy figures; NaN figures become null.
-func (e Efficacy) MarshalJSON() ([]byte, error) {
-	return json.Marshal(efficacyJSON{e.Target, e.Metric, jsonFloat(e.Real), jsonFloat(e.Synthetic),
-		e.HoldoutRows, e.TrainRowsCap})
-}
+func (e Efficacy) MarshalJSON() ([]byte, error) { return marshalFinite(e) }
 
 // UnmarshalJSON decodes efficacy figures; null figures become NaN.
-func (e *Efficacy) UnmarshalJSON(b []byte) error {
-	var j efficacyJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
-	}
-	*e = Efficacy{j.Target, j.Metric, float64(j.Real), float64(j.Synthetic), j.HoldoutRows, j.TrainRowsCap}
-	return nil
-}
+func (e *Efficacy) UnmarshalJSON(b []byte) error { return unmarshalFinite(b, e) }
