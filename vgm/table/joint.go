@@ -573,6 +573,12 @@ func checkDistribution(p []float64, n int) error {
 	if len(p) != n {
 		return fmt.Errorf("distribution has %d entries, want %d", len(p), n)
 	}
+	return checkProbabilities(p)
+}
+
+// checkProbabilities checks that each of p is a finite number >= 0 and
+// that they sum to 1.
+func checkProbabilities(p []float64) error {
 	sum := 0.0
 	for _, v := range p {
 		if !(v >= 0) || !finite(v) {
