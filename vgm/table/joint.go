@@ -145,23 +145,19 @@ func fitJoint(m *Model, rows []SampledRow, seed uint64) error {
 		c := &m.Columns[j]
 		switch {
 		case c.inCopula():
-			mg := newMarginal(c.VGM, c.Atoms, c.Tails)
-			z := make([]float64, n)
 			bins := make([]int32, n)
-			for i, row := range rows {
-				v := row.Fields[j]
-				if v == "" {
-					z[i] = math.NaN()
-					bins[i] = int32(r.Intn(nb)) // nulls carry no bin information
-					continue
+			_, u, err := c.probabilities(j, rows, &r, func(i int) {
+				bins[i] = int32(r.Intn(nb)) // nulls carry no bin information
+			})
+			if err != nil {
+				return err
+			}
+			z := make([]float64, n)
+			for i, ui := range u {
+				z[i] = math.NaN()
+				if !math.IsNaN(ui) {
+					z[i], bins[i] = normalScore(ui), int32(binOf(ui, nb))
 				}
-				x, err := ParseValue(c.Kind, c.Format, v)
-				if err != nil {
-					return fmt.Errorf("column %q: value %q: %w", c.Name, v, err)
-				}
-				u := mg.probability(x, r.Float64())
-				z[i] = normalScore(u)
-				bins[i] = int32(binOf(u, nb))
 			}
 			copCols = append(copCols, j)
 			scores = append(scores, z)
@@ -188,6 +184,31 @@ func fitJoint(m *Model, rows []SampledRow, seed uint64) error {
 	}
 	m.Network = &Network{Bins: nb, Nodes: learnNetwork(vars, n, maxParents)}
 	return nil
+}
+
+// probabilities parses column j of the sampled rows and returns each
+// row's value x and its probability u = F(x) under the column's marginal,
+// drawing one uniform from r per value to place it within an atom. Both are
+// NaN for a null, for which null(i), if not nil, is called instead, in row
+// order, so that the draws it makes interleave with those.
+func (c *Column) probabilities(j int, rows []SampledRow, r *rng.Rand, null func(i int)) (x, u []float64, err error) {
+	mg := newMarginal(c.VGM, c.Atoms, c.Tails)
+	x, u = make([]float64, len(rows)), make([]float64, len(rows))
+	for i, row := range rows {
+		v := row.Fields[j]
+		if v == "" {
+			x[i], u[i] = math.NaN(), math.NaN()
+			if null != nil {
+				null(i)
+			}
+			continue
+		}
+		if x[i], err = ParseValue(c.Kind, c.Format, v); err != nil {
+			return nil, nil, fmt.Errorf("column %q: value %q: %w", c.Name, v, err)
+		}
+		u[i] = mg.probability(x[i], r.Float64())
+	}
+	return x, u, nil
 }
 
 // normalScore is Φ⁻¹(u), with u kept off 0 and 1.
