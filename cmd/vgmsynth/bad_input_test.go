@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -45,16 +44,7 @@ func assertClean(t *testing.T, msg string) {
 // readOutput reads the single CSV shard of an output.
 func readOutput(t *testing.T, prefix string) [][]string {
 	t.Helper()
-	f, err := os.Open(transforms.ShardName(prefix, 0, 1, "csv", ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs
+	return readCSV(t, transforms.ShardName(prefix, 0, 1, "csv", ""))
 }
 
 // column returns column name of a CSV output's rows.
