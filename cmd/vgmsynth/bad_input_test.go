@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/vgmsynth/vgmsynth/internal/testutil"
 	"github.com/vgmsynth/vgmsynth/transforms"
 )
 
@@ -44,7 +45,7 @@ func assertClean(t *testing.T, msg string) {
 // readOutput reads the single CSV shard of an output.
 func readOutput(t *testing.T, prefix string) [][]string {
 	t.Helper()
-	return readCSV(t, transforms.ShardName(prefix, 0, 1, "csv", ""))
+	return testutil.ReadCSV(t, transforms.ShardName(prefix, 0, 1, "csv", ""))
 }
 
 // column returns column name of a CSV output's rows.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -9,22 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vgmsynth/vgmsynth/internal/testutil"
 	"github.com/vgmsynth/vgmsynth/transforms"
 )
-
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rows
-}
 
 func TestEncodeDecodeCommands(t *testing.T) {
 	dir := t.TempDir()
@@ -51,7 +37,7 @@ func TestEncodeDecodeCommands(t *testing.T) {
 	if man.Rows != 1461 || man.Format != "csv" || len(man.Shards) != 1 {
 		t.Errorf("manifest %+v, want 1461 rows in one csv file", man)
 	}
-	want, got := readCSV(t, evaluateExample), readCSV(t, dec+"-00000-of-00001.csv")
+	want, got := testutil.ReadCSV(t, evaluateExample), testutil.ReadCSV(t, dec+"-00000-of-00001.csv")
 	if len(got) != len(want) {
 		t.Fatalf("%d lines decoded, want %d", len(got), len(want))
 	}
