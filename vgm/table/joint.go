@@ -186,31 +186,6 @@ func fitJoint(m *Model, rows []SampledRow, seed uint64) error {
 	return nil
 }
 
-// probabilities parses column j of the sampled rows and returns each
-// row's value x and its probability u = F(x) under the column's marginal,
-// drawing one uniform from r per value to place it within an atom. Both are
-// NaN for a null, for which null(i), if not nil, is called instead, in row
-// order, so that the draws it makes interleave with those.
-func (c *Column) probabilities(j int, rows []SampledRow, r *rng.Rand, null func(i int)) (x, u []float64, err error) {
-	mg := newMarginal(c.VGM, c.Atoms, c.Tails)
-	x, u = make([]float64, len(rows)), make([]float64, len(rows))
-	for i, row := range rows {
-		v := row.Fields[j]
-		if v == "" {
-			x[i], u[i] = math.NaN(), math.NaN()
-			if null != nil {
-				null(i)
-			}
-			continue
-		}
-		if x[i], err = ParseValue(c.Kind, c.Format, v); err != nil {
-			return nil, nil, fmt.Errorf("column %q: value %q: %w", c.Name, v, err)
-		}
-		u[i] = mg.probability(x[i], r.Float64())
-	}
-	return x, u, nil
-}
-
 // normalScore is Φ⁻¹(u), with u kept off 0 and 1.
 func normalScore(u float64) float64 {
 	u = min(max(u, 1e-9), 1-1e-9)
