@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/vgmsynth/vgmsynth/internal/testutil"
-	"github.com/vgmsynth/vgmsynth/transforms"
+	"github.com/vgmsynth/vgmsynth/transforms/sink"
 )
 
 // The bad-input corpus lives in testdata/bad at the repository root; the
@@ -45,7 +45,7 @@ func assertClean(t *testing.T, msg string) {
 // readOutput reads the single CSV shard of an output.
 func readOutput(t *testing.T, prefix string) [][]string {
 	t.Helper()
-	return testutil.ReadCSV(t, transforms.ShardName(prefix, 0, 1, "csv", ""))
+	return testutil.ReadCSV(t, sink.ShardName(prefix, 0, 1, "csv", ""))
 }
 
 // column returns column name of a CSV output's rows.

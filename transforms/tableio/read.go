@@ -1,6 +1,7 @@
 // Package tableio reads tables from CSV and Parquet files in splits that
-// workers can process independently, and writes generated blocks of rows as
-// CSV or Parquet. It is plain Go on Beam's filesystem abstraction (local
+// workers can process independently, writes generated blocks of rows as
+// CSV or Parquet, encoded rows as Parquet and decoded rows as (compressed)
+// CSV, and reads and writes small files. It is plain Go on Beam's filesystem abstraction (local
 // paths, gs://, ...); the Beam transforms in package transforms call it.
 package tableio
 
