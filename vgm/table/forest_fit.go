@@ -72,11 +72,12 @@ func forestFeatures(m *Model, rows []SampledRow, r *rng.Rand) (*forestData, []Ca
 	n := len(rows)
 	d := &forestData{n: n, z: make([][]float64, len(m.Columns)), states: make([][]int32, len(m.Columns))}
 	var cal []CalendarPart
+	margs := marginals(m)
 	for j := range m.Columns {
 		c := &m.Columns[j]
 		switch {
 		case c.inCopula():
-			secs, u, err := c.probabilities(j, rows, r, nil)
+			secs, u, err := margs[j].probabilities(c, j, rows, r, nil)
 			if err != nil {
 				return nil, nil, err
 			}

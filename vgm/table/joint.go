@@ -141,12 +141,13 @@ func fitJoint(m *Model, rows []SampledRow, seed uint64) error {
 	var copCols []int
 	var scores [][]float64
 	var vars []variable
+	margs := marginals(m)
 	for j := range m.Columns {
 		c := &m.Columns[j]
 		switch {
 		case c.inCopula():
 			bins := make([]int32, n)
-			_, u, err := c.probabilities(j, rows, &r, func(i int) {
+			_, u, err := margs[j].probabilities(c, j, rows, &r, func(i int) {
 				bins[i] = int32(r.Intn(nb)) // nulls carry no bin information
 			})
 			if err != nil {

@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/vgmsynth/vgmsynth/vgm"
 	"github.com/vgmsynth/vgmsynth/vgm/rng"
@@ -18,9 +20,12 @@ type Atom struct {
 }
 
 // Tails keeps a numeric column's extremes, which a mixture fitted to the
-// bulk of the data smooths away: the sample's quantiles at evenly spaced
-// probabilities in [0, P] (Low) and [1−P, 1] (High), from the minimum to
-// the maximum. Generated values in the tails interpolate between them.
+// bulk of the data smooths away: the quantiles of the sampled values that
+// are not atoms (the values the mixture is fitted to) at evenly spaced
+// probabilities in [0, P] (Low) and [1−P, 1] (High), from their minimum to
+// their maximum. Generated values in the tails interpolate between them,
+// so the mixture never spills past the bulk's range into the gap before a
+// sentinel such as -1 or 9999-12-31.
 type Tails struct {
 	P    float64   `json:"p"`
 	Low  []float64 `json:"low"`
@@ -144,18 +149,55 @@ func newMarginal(mix *vgm.Mixture, atoms []Atom, tails *Tails) *marginal {
 	return m
 }
 
+// marginals builds the marginal of every column in the copula (nil for the
+// others), on all cores: building a marginal's quantile table dominates
+// the setup of a wide model. Each marginal depends on its column only, so
+// the result is the same for any number of cores.
+func marginals(m *Model) []*marginal {
+	out := make([]*marginal, len(m.Columns))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(m.Columns)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				c := &m.Columns[j]
+				out[j] = newMarginal(c.VGM, c.Atoms, c.Tails)
+			}
+		}()
+	}
+	for j := range m.Columns {
+		if m.Columns[j].inCopula() {
+			next <- j
+		}
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
 // quantile maps u in [0, 1) to a value: in the tails by the kept
 // quantiles, elsewhere by the atoms and the mixture.
 func (m *marginal) quantile(u float64) float64 {
-	if t := m.tails; t != nil {
-		if u < t.P {
-			return tailAt(t.Low, u/t.P)
-		}
-		if u > 1-t.P {
-			return tailAt(t.High, (u-(1-t.P))/t.P)
-		}
+	if len(m.atoms) == 0 {
+		return m.rest(u)
 	}
 	return m.body(u)
+}
+
+// rest maps p in [0, 1) to a value of the distribution without its atoms:
+// in the tails by the kept quantiles, elsewhere by the mixture's.
+func (m *marginal) rest(p float64) float64 {
+	if t := m.tails; t != nil {
+		if p < t.P {
+			return tailAt(t.Low, p/t.P)
+		}
+		if p > 1-t.P {
+			return tailAt(t.High, (p-(1-t.P))/t.P)
+		}
+	}
+	return m.mixQuantile(p)
 }
 
 // clamp limits x to [lo, hi] with plain comparisons, which cost several
@@ -188,7 +230,7 @@ func (m *marginal) body(u float64) float64 {
 	prev := 0.0
 	for i, a := range m.atoms {
 		if u < m.lo[i] {
-			return m.mixQuantile((u - prev) / (1 - m.w))
+			return m.rest((u - prev) / (1 - m.w))
 		}
 		if u < m.lo[i]+a.Frequency {
 			return a.Value
@@ -198,7 +240,7 @@ func (m *marginal) body(u float64) float64 {
 	if m.w >= 1 {
 		return m.atoms[len(m.atoms)-1].Value
 	}
-	return m.mixQuantile((u - prev) / (1 - m.w))
+	return m.rest((u - prev) / (1 - m.w))
 }
 
 // probability maps a value to u = F(x); an atom maps to a point of its
@@ -217,13 +259,12 @@ func (m *marginal) probability(x, v float64) float64 {
 	return below + (1-m.w)*m.mix.CDF(x)
 }
 
-// probabilities parses column j of the sampled rows and returns each
-// row's value x and its probability u = F(x) under the column's marginal,
-// drawing one uniform from r per value to place it within an atom. Both are
-// NaN for a null, for which null(i), if not nil, is called instead, in row
-// order, so that the draws it makes interleave with those.
-func (c *Column) probabilities(j int, rows []SampledRow, r *rng.Rand, null func(i int)) (x, u []float64, err error) {
-	mg := newMarginal(c.VGM, c.Atoms, c.Tails)
+// probabilities parses column j of the sampled rows, which c describes,
+// and returns each row's value x and its probability u = F(x) under the
+// marginal, drawing one uniform from r per value to place it within an
+// atom. Both are NaN for a null, for which null(i), if not nil, is called
+// instead, in row order, so that the draws it makes interleave with those.
+func (mg *marginal) probabilities(c *Column, j int, rows []SampledRow, r *rng.Rand, null func(i int)) (x, u []float64, err error) {
 	x, u = make([]float64, len(rows)), make([]float64, len(rows))
 	for i, row := range rows {
 		v := row.Fields[j]
