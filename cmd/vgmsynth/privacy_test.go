@@ -20,7 +20,7 @@ func TestFitEpsilon(t *testing.T) {
 	if !strings.Contains(string(data), `"epsilon": 1,`) {
 		t.Errorf("model file does not record \"epsilon\": 1")
 	}
-	code, out, msg := runInspectCLI(t, "inspect", "--model", model)
+	code, out, msg := runCLI(t, "inspect", "--model", model)
 	if code != 0 {
 		t.Fatalf("inspect: exit %d: %s", code, msg)
 	}

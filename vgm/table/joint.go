@@ -172,22 +172,17 @@ func jointVariables(m *Model, rows []SampledRow, seed uint64, nb int) (copCols [
 		c := &m.Columns[j]
 		switch {
 		case c.inCopula():
-			mg := margs[j]
-			u := make([]float64, n)
 			bins := make([]int32, n)
-			for i, row := range rows {
-				v := row.Fields[j]
-				if v == "" {
-					u[i] = math.NaN()
-					bins[i] = int32(r.Intn(nb)) // nulls carry no bin information
-					continue
+			_, u, err := margs[j].probabilities(c, j, rows, &r, func(i int) {
+				bins[i] = int32(r.Intn(nb)) // nulls carry no bin information
+			})
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			for i, ui := range u {
+				if !math.IsNaN(ui) {
+					bins[i] = int32(binOf(ui, nb))
 				}
-				x, err := ParseValue(c.Kind, c.Format, v)
-				if err != nil {
-					return nil, nil, nil, fmt.Errorf("column %q: value %q: %w", c.Name, v, err)
-				}
-				u[i] = mg.probability(x, r.Float64())
-				bins[i] = int32(binOf(u[i], nb))
 			}
 			copCols = append(copCols, j)
 			us = append(us, u)
@@ -251,8 +246,11 @@ func correlations(z [][]float64) [][]float64 {
 	return c
 }
 
-// pearson is the correlation over rows where both values are present; 0
-// when it is undefined.
+// pearson is the copula's correlation over rows where both values are
+// present, in one pass; 0 when it is undefined (fewer than three rows, a
+// constant column). It is not quality.Pearson (two passes, NaN when
+// undefined, the evaluation's): the two differ in the last bits, and stored
+// models were fitted with this one.
 func pearson(x, y []float64) float64 {
 	var n, sx, sy, sxx, syy, sxy float64
 	for i := range x {
@@ -590,6 +588,12 @@ func checkDistribution(p []float64, n int) error {
 	if len(p) != n {
 		return fmt.Errorf("distribution has %d entries, want %d", len(p), n)
 	}
+	return checkProbabilities(p)
+}
+
+// checkProbabilities checks that each of p is a finite number >= 0 and
+// that they sum to 1.
+func checkProbabilities(p []float64) error {
 	sum := 0.0
 	for _, v := range p {
 		if !(v >= 0) || !finite(v) {
