@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/vgmsynth/vgmsynth/vgm/privacy"
 	"github.com/vgmsynth/vgmsynth/vgm/table"
 )
 
@@ -28,6 +29,9 @@ func DescribeModel(w io.Writer, m *table.Model) error {
 	fmt.Fprintf(&b, "rows seen  %d\n", m.RowsSeen)
 	fmt.Fprintf(&b, "sample     %d rows fitted on, seed %d\n", m.SampleSize, m.Seed)
 	fmt.Fprintf(&b, "columns    %d\n", len(m.Columns))
+	if p := m.Privacy; p != nil {
+		fmt.Fprintf(&b, "privacy    (epsilon %s, delta %s)-differentially private per %s; row counts are noisy\n", strconv.FormatFloat(p.Epsilon, 'g', -1, 64), strconv.FormatFloat(p.Delta, 'g', -1, 64), p.Unit)
+	}
 	for j := range m.Columns {
 		b.WriteByte('\n')
 		inspectColumn(&b, &m.Columns[j])
@@ -45,8 +49,28 @@ func DescribeModel(w io.Writer, m *table.Model) error {
 	}
 	b.WriteByte('\n')
 	b.WriteString(m.RulesText())
+	if p := m.Privacy; p != nil {
+		inspectPrivacy(&b, p)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// inspectPrivacy lists what each mechanism of a private fit spent.
+func inspectPrivacy(b *strings.Builder, p *privacy.Budget) {
+	eps, delta := 0.0, 0.0
+	for _, mc := range p.Mechanisms {
+		eps += mc.Epsilon
+		delta += mc.Delta
+	}
+	fmt.Fprintf(b, "\nprivacy budget: %d mechanisms spent epsilon %.4g of %g and delta %.3g of %g (basic composition)\n", len(p.Mechanisms), eps, p.Epsilon, delta, p.Delta)
+	for _, mc := range p.Mechanisms {
+		d := ""
+		if mc.Delta > 0 {
+			d = fmt.Sprintf(", delta %.3g", mc.Delta)
+		}
+		fmt.Fprintf(b, "  epsilon %.4f%s  %s\n", mc.Epsilon, d, mc.Name)
+	}
 }
 
 func inspectColumn(b *strings.Builder, c *table.Column) {
