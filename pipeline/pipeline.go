@@ -8,11 +8,9 @@ package pipeline
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/vgmsynth/vgmsynth/transforms"
 	"github.com/vgmsynth/vgmsynth/transforms/tableio"
 	"github.com/vgmsynth/vgmsynth/vgm/table"
@@ -141,22 +139,9 @@ func contains(list []string, s string) bool {
 // ReadModel reads and validates a model file (local or gs://) and returns
 // its bytes.
 func ReadModel(ctx context.Context, path string) ([]byte, error) {
-	fs, err := filesystem.New(ctx, path)
+	data, err := tableio.ReadFile(ctx, "model", path, table.MaxModelBytes)
 	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", path, err)
-	}
-	defer fs.Close()
-	rc, err := fs.OpenRead(ctx, path)
-	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", path, err)
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, table.MaxModelBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", path, err)
-	}
-	if len(data) > table.MaxModelBytes {
-		return nil, fmt.Errorf("model %s: larger than %d MiB", path, table.MaxModelBytes>>20)
+		return nil, err
 	}
 	if _, err := table.DecodeModel(data); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
