@@ -391,7 +391,7 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 		if *minCount < 0 {
 			return pipeline.Input{}, usageError{fmt.Errorf("--min-category-count must be 0 or more, not %d", *minCount)}
 		}
-		in := pipeline.Input{Glob: *input, SampleSize: *size, Seed: *c.seed, Roots: runners.Roots(), Hooks: c.hooks(), ModelType: *modelType, MinCategoryCount: *minCount, NoExactBounds: *noExact, DecimalMark: *decimal}
+		in := pipeline.Input{Glob: *input, SampleSize: *size, Roots: runners.Roots(), Hooks: c.hooks(), FitConfig: transforms.FitConfig{Seed: *c.seed, ModelType: *modelType, MinCategoryCount: *minCount, NoExactBounds: *noExact, DecimalMark: *decimal}}
 		if *delimiter != "" {
 			d, err := tableio.ParseDelimiter(*delimiter)
 			if err != nil {
@@ -484,10 +484,10 @@ func outputFlags(fs *flag.FlagSet) func(*flag.FlagSet, *common) (pipeline.Output
 			return o, usageError{fmt.Errorf("unknown --format %q (want csv or parquet)", *format)}
 		}
 		return pipeline.Output{
-			Prefix: *output, Format: *format, Compression: *compression, Rows: n,
-			Shards: *shards, Seed: *c.seed, Overwrite: *overwrite, Roots: runners.Roots(), Hooks: c.hooks(),
+			OutputConfig: transforms.OutputConfig{Prefix: *output, Format: *format, Compression: *compression, Rows: n,
+				Shards: *shards, Seed: *c.seed, Roots: runners.Roots(), Hooks: c.hooks(), RunID: pipeline.NewRunID()},
 			// Recovery notes are warnings: printed even with --quiet.
-			RunID: pipeline.NewRunID(), Notify: func(msg string) { fmt.Fprintf(errOut, "vgmsynth: %s\n", msg) },
+			Overwrite: *overwrite, Notify: func(msg string) { fmt.Fprintf(errOut, "vgmsynth: %s\n", msg) },
 		}, nil
 	}
 }
