@@ -258,11 +258,7 @@ var commands = map[string]command{
 				if err := pipeline.BuildGenerate(ctx, s, transforms.ModelBytes(data), o); err != nil {
 					return flagContext(err)
 				}
-				if err := finish(ctx, o.Prefix, o.RunID, common, execute(ctx, p, common, "wrote", o.Rows)); err != nil {
-					return err
-				}
-				common.logf("wrote %d rows to %s (manifest %s)\n", o.Rows, o.Prefix, sink.ManifestName(o.Prefix))
-				return nil
+				return finishOutput(ctx, o, common, execute(ctx, p, common, "wrote", o.Rows), nil)
 			}
 		},
 	},
@@ -295,12 +291,7 @@ var commands = map[string]command{
 					return flagContext(err)
 				}
 				pipeline.BuildCopyCheck(s, sample, transforms.ModelPCollection(m), o)
-				if err := finish(ctx, o.Prefix, o.RunID, common, execute(ctx, p, common, "processed", 0)); err != nil {
-					return err
-				}
-				reportCopies(common)
-				common.logf("wrote %d rows to %s (manifest %s)\n", o.Rows, o.Prefix, sink.ManifestName(o.Prefix))
-				return nil
+				return finishOutput(ctx, o, common, execute(ctx, p, common, "processed", 0), reportCopies)
 			}
 		},
 	},
@@ -529,6 +520,19 @@ func finish(ctx context.Context, prefix, runID string, c *common, err error) err
 		return fmt.Errorf("%w (cleaning up: %v)", err, aerr)
 	}
 	return err
+}
+
+// finishOutput is finish for a job that wrote o; when it succeeded, report
+// (when set) runs and the command says where the rows went.
+func finishOutput(ctx context.Context, o pipeline.Output, c *common, err error, report func(*common)) error {
+	if err := finish(ctx, o.Prefix, o.RunID, c, err); err != nil {
+		return err
+	}
+	if report != nil {
+		report(c)
+	}
+	c.logf("wrote %d rows to %s (manifest %s)\n", o.Rows, o.Prefix, sink.ManifestName(o.Prefix))
+	return nil
 }
 
 // parseCount reads a row count: digits, optionally with _ separators or a
