@@ -11,24 +11,14 @@ import (
 	"github.com/vgmsynth/vgmsynth/transforms/tableio"
 )
 
-// Output says what to generate and where.
+// Output says what to generate and where: transforms.OutputConfig's
+// fields, where Shards 0 chooses a count from Rows and Roots (AutoShards)
+// and an empty RunID is made up (NewRunID; Abandon needs it), and two of
+// the job's own.
 type Output struct {
-	Prefix      string
-	Format      string
-	Compression string
-	Rows        int64
-	// Shards is the file count; 0 chooses one from Rows and Roots.
-	Shards int
-	Seed   uint64
+	transforms.OutputConfig
 	// Overwrite allows replacing an earlier output under Prefix.
 	Overwrite bool
-	// Roots is the number of independent generation roots (runners.Roots).
-	Roots int
-	// Hooks is the key of the job's transforms.Hooks, or empty.
-	Hooks string
-	// RunID names the run's temporary files (NewRunID); empty, one is
-	// made up. Abandon needs it.
-	RunID string
 	// Notify, when set, is told what recovery of an interrupted earlier
 	// run under Prefix did (see sink.Recover).
 	Notify func(msg string)
@@ -110,11 +100,9 @@ func outputConfig(ctx context.Context, out Output) (transforms.OutputConfig, err
 	if err != nil {
 		return zero, err
 	}
-	return transforms.OutputConfig{
-		Prefix: out.Prefix, Format: out.Format, Compression: out.Compression,
-		Rows: out.Rows, Shards: shards, Seed: out.Seed,
-		RunID: runID, Roots: roots, Hooks: out.Hooks,
-	}, nil
+	cfg := out.OutputConfig
+	cfg.Shards, cfg.RunID, cfg.Roots = shards, runID, roots
+	return cfg, nil
 }
 
 // prepare readies prefix for a run (sink.Prepare) and returns the run's

@@ -8,11 +8,9 @@ package pipeline
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/vgmsynth/vgmsynth/transforms"
 	"github.com/vgmsynth/vgmsynth/transforms/tableio"
 	"github.com/vgmsynth/vgmsynth/vgm/privacy"
@@ -22,39 +20,20 @@ import (
 // DefaultSampleSize is how many input rows the model is fitted on.
 const DefaultSampleSize = 200000
 
-// Input says what to learn from.
+// Input says what to learn from, and transforms.FitConfig's fields say
+// how to fit. There Seed also seeds sampling, and Delimiter is CSV
+// input's field delimiter, or 0 to detect it; the model records it, and
+// CSV output is written with it.
 type Input struct {
 	// Glob names the input files: CSV (optionally .gz) or Parquet.
 	Glob string
 	// SampleSize is the number of rows fitted on.
 	SampleSize int
-	// Seed seeds sampling and fitting.
-	Seed uint64
-	// Kinds overrides inferred column kinds (column name to kind name).
-	Kinds map[string]string
 	// Roots is the number of independent read roots (runners.Roots).
 	Roots int
 	// Hooks is the key of the job's transforms.Hooks, or empty.
 	Hooks string
-	// ModelType is "network" (default), "forest", "copula" or "independent".
-	ModelType string
-	// MinCategoryCount: values seen fewer times are not kept by name
-	// (table.FitOptions; 0 keeps all, the command line's default is
-	// table.DefaultMinCategoryCount).
-	MinCategoryCount int
-	// NoExactBounds stores no exact extreme value (table.FitOptions).
-	NoExactBounds bool
-	// Delimiter is CSV input's field delimiter; 0 detects it. The model
-	// records it, and CSV output is written with it.
-	Delimiter byte
-	// Rules: a schema file's constraints and mined rules switched off
-	// (table.FitOptions).
-	Rules table.RuleOptions
-	// DecimalMark is "." or ",", or "" to detect it (table.FitOptions).
-	DecimalMark string
-	// Privacy, when set, makes the fit (ε, δ)-differentially private
-	// (table.PrivacyOptions, docs/privacy.md).
-	Privacy *table.PrivacyOptions
+	transforms.FitConfig
 }
 
 // BuildFit adds reading, sampling and fitting to s and returns the
@@ -133,11 +112,9 @@ func BuildFitSample(ctx context.Context, s beam.Scope, in Input) (model, summary
 	summary = transforms.Sample(s, transforms.SampleConfig{
 		Splits: splits, Header: header, K: in.SampleSize, Seed: in.Seed, Roots: in.Roots, Hooks: in.Hooks,
 	})
-	model = transforms.Fit(s, summary, transforms.FitConfig{
-		Kinds: in.Kinds, Seed: in.Seed, ModelType: in.ModelType,
-		MinCategoryCount: in.MinCategoryCount, NoExactBounds: in.NoExactBounds, Rules: in.Rules, DecimalMark: in.DecimalMark,
-		Delimiter: delim, Privacy: in.Privacy,
-	})
+	fit := in.FitConfig
+	fit.Delimiter = delim
+	model = transforms.Fit(s, summary, fit)
 	return model, summary, nil
 }
 
@@ -153,22 +130,9 @@ func contains(list []string, s string) bool {
 // ReadModel reads and validates a model file (local or gs://) and returns
 // its bytes.
 func ReadModel(ctx context.Context, path string) ([]byte, error) {
-	fs, err := filesystem.New(ctx, path)
+	data, err := tableio.ReadFile(ctx, "model", path, table.MaxModelBytes)
 	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", path, err)
-	}
-	defer fs.Close()
-	rc, err := fs.OpenRead(ctx, path)
-	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", path, err)
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, table.MaxModelBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", path, err)
-	}
-	if len(data) > table.MaxModelBytes {
-		return nil, fmt.Errorf("model %s: larger than %d MiB", path, table.MaxModelBytes>>20)
+		return nil, err
 	}
 	if _, err := table.DecodeModel(data); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

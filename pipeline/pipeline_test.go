@@ -38,7 +38,7 @@ func fitModel(t *testing.T) []byte {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "model.json")
 	p, s := beam.NewPipelineWithRoot()
-	m, err := BuildFit(context.Background(), s, Input{Glob: example, SampleSize: 1000, Seed: 1, Roots: 2})
+	m, err := BuildFit(context.Background(), s, Input{Glob: example, SampleSize: 1000, Roots: 2, FitConfig: transforms.FitConfig{Seed: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestGenerateExactRowCounts(t *testing.T) {
 	for _, rows := range []int64{0, 1, 7, 1000} {
 		for _, shards := range []int{1, 3, 16} {
 			prefix := filepath.Join(dir, "out", strings.ReplaceAll(t.Name(), "/", "_")+"-"+itoa(rows)+"-"+itoa(int64(shards)))
-			files := generate(t, model, Output{Prefix: prefix, Format: "csv", Rows: rows, Shards: shards, Seed: 3, Roots: 2})
+			files := generate(t, model, Output{OutputConfig: transforms.OutputConfig{Prefix: prefix, Format: "csv", Rows: rows, Shards: shards, Seed: 3, Roots: 2}})
 			if len(files) != shards {
 				t.Fatalf("rows %d shards %d: %d files, want %d", rows, shards, len(files), shards)
 			}
@@ -123,9 +123,9 @@ func TestGenerateDeterministic(t *testing.T) {
 	model := fitModel(t)
 	dir := t.TempDir()
 	const rows = 40000 // spans three generation blocks
-	a := generate(t, model, Output{Prefix: filepath.Join(dir, "a"), Format: "csv", Rows: rows, Shards: 1, Seed: 9, Roots: 2})
-	b := generate(t, model, Output{Prefix: filepath.Join(dir, "b"), Format: "csv", Rows: rows, Shards: 1, Seed: 9, Roots: 2})
-	c := generate(t, model, Output{Prefix: filepath.Join(dir, "c"), Format: "csv", Rows: rows, Shards: 16, Seed: 9, Roots: 2})
+	a := generate(t, model, Output{OutputConfig: transforms.OutputConfig{Prefix: filepath.Join(dir, "a"), Format: "csv", Rows: rows, Shards: 1, Seed: 9, Roots: 2}})
+	b := generate(t, model, Output{OutputConfig: transforms.OutputConfig{Prefix: filepath.Join(dir, "b"), Format: "csv", Rows: rows, Shards: 1, Seed: 9, Roots: 2}})
+	c := generate(t, model, Output{OutputConfig: transforms.OutputConfig{Prefix: filepath.Join(dir, "c"), Format: "csv", Rows: rows, Shards: 16, Seed: 9, Roots: 2}})
 	da, _ := os.ReadFile(a[0])
 	db, _ := os.ReadFile(b[0])
 	if !bytes.Equal(da, db) {
@@ -139,7 +139,7 @@ func TestGenerateDeterministic(t *testing.T) {
 	if ba != bc {
 		t.Fatal("1 shard and 16 shards give different rows")
 	}
-	d := generate(t, model, Output{Prefix: filepath.Join(dir, "d"), Format: "csv", Rows: rows, Shards: 1, Seed: 10, Roots: 2})
+	d := generate(t, model, Output{OutputConfig: transforms.OutputConfig{Prefix: filepath.Join(dir, "d"), Format: "csv", Rows: rows, Shards: 1, Seed: 10, Roots: 2}})
 	if bd, _ := body(t, d); bd == ba {
 		t.Fatal("another seed gives the same rows")
 	}
@@ -149,11 +149,11 @@ func TestRunParquet(t *testing.T) {
 	dir := t.TempDir()
 	prefix := filepath.Join(dir, "w")
 	p, s := beam.NewPipelineWithRoot()
-	m, err := BuildFit(context.Background(), s, Input{Glob: example, SampleSize: 500, Seed: 1, Roots: 2})
+	m, err := BuildFit(context.Background(), s, Input{Glob: example, SampleSize: 500, Roots: 2, FitConfig: transforms.FitConfig{Seed: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := BuildGenerate(context.Background(), s, transforms.ModelPCollection(m), Output{Prefix: prefix, Format: "parquet", Rows: 5000, Shards: 3, Seed: 1, Roots: 2}); err != nil {
+	if err := BuildGenerate(context.Background(), s, transforms.ModelPCollection(m), Output{OutputConfig: transforms.OutputConfig{Prefix: prefix, Format: "parquet", Rows: 5000, Shards: 3, Seed: 1, Roots: 2}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := ptest.Run(p); err != nil {
@@ -185,15 +185,15 @@ func TestRunParquet(t *testing.T) {
 func TestRefusesExistingOutput(t *testing.T) {
 	model := fitModel(t)
 	prefix := filepath.Join(t.TempDir(), "x")
-	generate(t, model, Output{Prefix: prefix, Format: "csv", Rows: 10, Shards: 2, Seed: 1, Roots: 2})
+	generate(t, model, Output{OutputConfig: transforms.OutputConfig{Prefix: prefix, Format: "csv", Rows: 10, Shards: 2, Seed: 1, Roots: 2}})
 	_, s := beam.NewPipelineWithRoot()
-	err := BuildGenerate(context.Background(), s, transforms.ModelPCollection(beam.Create(s, model)), Output{Prefix: prefix, Format: "csv", Rows: 10, Shards: 2, Roots: 2})
+	err := BuildGenerate(context.Background(), s, transforms.ModelPCollection(beam.Create(s, model)), Output{OutputConfig: transforms.OutputConfig{Prefix: prefix, Format: "csv", Rows: 10, Shards: 2, Roots: 2}})
 	var exists *sink.ExistsError
 	if !errors.As(err, &exists) {
 		t.Fatalf("got %v, want a refusal to replace the output", err)
 	}
 	// With --overwrite, a different shard count replaces the old files.
-	files := generate(t, model, Output{Prefix: prefix, Format: "csv", Rows: 10, Shards: 1, Seed: 1, Overwrite: true, Roots: 2})
+	files := generate(t, model, Output{Overwrite: true, OutputConfig: transforms.OutputConfig{Prefix: prefix, Format: "csv", Rows: 10, Shards: 1, Seed: 1, Roots: 2}})
 	if len(files) != 1 {
 		t.Fatalf("after overwrite: %v", files)
 	}
@@ -208,7 +208,7 @@ func TestFailedRunLeavesNoFinalFiles(t *testing.T) {
 	model := fitModel(t)
 	ctx := context.Background()
 	dir := t.TempDir()
-	out := Output{Prefix: filepath.Join(dir, "rows"), Format: "csv", Rows: 20000, Shards: 2, Roots: 2, RunID: "failed"}
+	out := Output{OutputConfig: transforms.OutputConfig{Prefix: filepath.Join(dir, "rows"), Format: "csv", Rows: 20000, Shards: 2, Roots: 2, RunID: "failed"}}
 	finals := func() []string {
 		t.Helper()
 		files, err := filepath.Glob(out.Prefix + "-*-of-*")

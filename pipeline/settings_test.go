@@ -16,7 +16,7 @@ import (
 func TestSettingErrors(t *testing.T) {
 	ctx := context.Background()
 	prefix := filepath.Join(t.TempDir(), "out")
-	ok := Output{Prefix: prefix, Format: "csv", Rows: 10}
+	ok := Output{OutputConfig: transforms.OutputConfig{Prefix: prefix, Format: "csv", Rows: 10}}
 	// generate builds a generation with ok's settings changed by edit.
 	generate := func(edit func(*Output)) func(beam.Scope) error {
 		return func(s beam.Scope) error {
@@ -36,7 +36,7 @@ func TestSettingErrors(t *testing.T) {
 		{"Shards", generate(func(o *Output) { o.Shards = 100000 })},
 		{"SampleSize", func(s beam.Scope) error { _, err := BuildFit(ctx, s, Input{Glob: example}); return err }},
 		{"ModelType", func(s beam.Scope) error {
-			_, err := BuildFit(ctx, s, Input{Glob: example, SampleSize: 10, ModelType: "gan"})
+			_, err := BuildFit(ctx, s, Input{Glob: example, SampleSize: 10, FitConfig: transforms.FitConfig{ModelType: "gan"}})
 			return err
 		}},
 		{"Glob", func(s beam.Scope) error { return BuildEncode(ctx, s, Codec{Prefix: prefix}) }},

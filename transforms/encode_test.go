@@ -2,7 +2,6 @@ package transforms
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"math"
 	"os"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
+	"github.com/vgmsynth/vgmsynth/internal/testutil"
 	"github.com/vgmsynth/vgmsynth/transforms/sink"
 	"github.com/vgmsynth/vgmsynth/transforms/tableio"
 	"github.com/vgmsynth/vgmsynth/vgm"
@@ -29,28 +29,39 @@ const seattle = "../examples/seattle-weather.csv"
 
 // fitSeattle fits the example table in memory, without Beam.
 func fitSeattle(t *testing.T) (*table.Model, []byte) {
+	m, b, _, _ := fitInMemory(t, seattle, 2000, 1)
+	return m, b
+}
+
+// fitInMemory fits the table at path in memory, without Beam, on a sample
+// of k rows, and returns the model, its file, the header and every row read.
+func fitInMemory(t *testing.T, path string, k int, seed uint64) (m *table.Model, model []byte, header []string, rows [][]string) {
 	t.Helper()
 	ctx := context.Background()
-	header, err := tableio.Header(ctx, seattle)
+	header, err := tableio.Header(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum := table.NewSummary(header, 2000, 1)
-	sp := tableio.Split{Path: seattle, End: -1}
-	if err := tableio.Read(ctx, sp, header, func(off, line int64, f []string) error {
-		return sum.Add(seattle, off, line, f)
-	}); err != nil {
-		t.Fatal(err)
-	}
-	m, err := table.Fit(sum, table.FitOptions{VGM: vgm.DefaultConfig()})
+	splits, err := tableio.Plan(ctx, []string{path}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := m.Encode()
-	if err != nil {
+	sum := table.NewSummary(header, k, seed)
+	for _, sp := range splits {
+		if err := tableio.Read(ctx, sp, header, func(off, line int64, f []string) error {
+			rows = append(rows, f)
+			return sum.Add(sp.Path, off, line, f)
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if m, err = table.Fit(sum, table.FitOptions{VGM: vgm.DefaultConfig()}); err != nil {
 		t.Fatal(err)
 	}
-	return m, b
+	if model, err = m.Encode(); err != nil {
+		t.Fatal(err)
+	}
+	return m, model, header, rows
 }
 
 // readTable reads every row of the files under a manifest, in shard order.
@@ -157,15 +168,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 	}
 	decHeader, decRows := readTable(t, sink.ManifestName(filepath.Join(dir, "dec")))
 
-	f, err := os.Open(seattle)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	orig, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	orig := testutil.ReadCSV(t, seattle)
 	if !slices.Equal(decHeader, orig[0]) {
 		t.Fatalf("decoded header %v, want %v", decHeader, orig[0])
 	}
@@ -263,29 +266,8 @@ func TestEncodeFlightsRoundTrip(t *testing.T) {
 		t.Skip("-short: the flights round trip takes tens of seconds")
 	}
 	ctx := context.Background()
-	header, err := tableio.Header(ctx, flights)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, model, header, orig := fitInMemory(t, flights, 200000, 0)
 	splits, err := tableio.Plan(ctx, []string{flights}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum := table.NewSummary(header, 200000, 0)
-	var orig [][]string
-	for _, sp := range splits {
-		if err := tableio.Read(ctx, sp, header, func(off, line int64, f []string) error {
-			orig = append(orig, f)
-			return sum.Add(sp.Path, off, line, f)
-		}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	m, err := table.Fit(sum, table.FitOptions{VGM: vgm.DefaultConfig()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	model, err := m.Encode()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,27 +21,9 @@ import (
 // generates 1,000 rows from it as two CSV files. In a program of your own,
 // call beam.Init() first thing in main.
 func Example() {
-	ctx := context.Background()
-	dir, err := os.MkdirTemp("", "vgmsynth-example")
-	if err != nil {
-		log.Fatal(err)
-	}
+	dir := scratchDir()
 	defer os.RemoveAll(dir)
-
-	// Plan the reading as the pipeline is built: the files, their header
-	// and the splits that workers read independently.
-	files, err := tableio.Files(ctx, "../examples/seattle-weather.csv")
-	if err != nil {
-		log.Fatal(err)
-	}
-	header, err := tableio.Header(ctx, files[0])
-	if err != nil {
-		log.Fatal(err)
-	}
-	splits, err := tableio.Plan(ctx, files, tableio.DefaultSplitBytes)
-	if err != nil {
-		log.Fatal(err)
-	}
+	header, splits := planRead("../examples/seattle-weather.csv")
 
 	p, s := beam.NewPipelineWithRoot()
 	summary := transforms.Sample(s, transforms.SampleConfig{Splits: splits, Header: header, K: 1000, Seed: 1, Roots: 1})
@@ -52,7 +34,7 @@ func Example() {
 		Rows: 1000, Shards: 2, Seed: 1, RunID: "example", Roots: 1,
 	}
 	transforms.GenerateShards(s, transforms.ModelPCollection(model), out)
-	if err := beamx.Run(ctx, p); err != nil {
+	if err := beamx.Run(context.Background(), p); err != nil {
 		log.Fatal(err)
 	}
 
@@ -89,21 +71,9 @@ func Example() {
 // Parquet files one per split. Decode inverts it.
 func ExampleEncode() {
 	ctx := context.Background()
-	dir, err := os.MkdirTemp("", "vgmsynth-example")
-	if err != nil {
-		log.Fatal(err)
-	}
+	dir := scratchDir()
 	defer os.RemoveAll(dir)
-
-	const input = "../examples/seattle-weather.csv"
-	header, err := tableio.Header(ctx, input)
-	if err != nil {
-		log.Fatal(err)
-	}
-	splits, err := tableio.Plan(ctx, []string{input}, tableio.DefaultSplitBytes)
-	if err != nil {
-		log.Fatal(err)
-	}
+	header, splits := planRead("../examples/seattle-weather.csv")
 	// A model fitted in this process, without Beam: summarise every row,
 	// then fit.
 	sum := table.NewSummary(header, 2000, 1)
@@ -129,7 +99,7 @@ func ExampleEncode() {
 	transforms.Encode(s, transforms.ModelBytes(model), transforms.EncodeConfig{
 		Splits: splits, Header: header, Prefix: prefix, Seed: 1, RunID: "example", Roots: 1,
 	})
-	if err := beamx.Run(ctx, p); err != nil {
+	if err := beamx.Run(context.Background(), p); err != nil {
 		log.Fatal(err)
 	}
 
@@ -140,4 +110,32 @@ func ExampleEncode() {
 	fmt.Println(encoded)
 	// Output:
 	// [date.alpha date.mode precipitation.alpha precipitation.mode temp_max.alpha temp_max.mode temp_min.alpha temp_min.mode wind.alpha wind.mode weather]
+}
+
+// scratchDir makes a temporary directory for an example's files.
+func scratchDir() string {
+	dir, err := os.MkdirTemp("", "vgmsynth-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	return dir
+}
+
+// planRead plans the reading of the table glob as a pipeline is built:
+// its header and the splits that workers read independently.
+func planRead(glob string) ([]string, []tableio.Split) {
+	ctx := context.Background()
+	files, err := tableio.Files(ctx, glob)
+	if err != nil {
+		log.Fatal(err)
+	}
+	header, err := tableio.Header(ctx, files[0])
+	if err != nil {
+		log.Fatal(err)
+	}
+	splits, err := tableio.Plan(ctx, files, tableio.DefaultSplitBytes)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return header, splits
 }

@@ -23,11 +23,14 @@ type FitConfig struct {
 	Kinds map[string]string
 	// Seed seeds the mixtures' k-means initialisation.
 	Seed uint64
-	// ModelType is "network" (default) or "independent".
+	// ModelType is "network" (default), "forest", "copula" or "independent".
 	ModelType string
-	// MinCategoryCount and NoExactBounds are table.FitOptions'.
+	// MinCategoryCount: values seen fewer times are not kept by name
+	// (table.FitOptions; 0 keeps all, the command line's default is
+	// table.DefaultMinCategoryCount).
 	MinCategoryCount int
-	NoExactBounds    bool
+	// NoExactBounds stores no exact extreme value (table.FitOptions).
+	NoExactBounds bool
 	// Delimiter is the CSV input's field delimiter (0 for Parquet), which
 	// the model records for CSV output.
 	Delimiter byte

@@ -13,7 +13,6 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 	"github.com/vgmsynth/vgmsynth/transforms"
-	"github.com/vgmsynth/vgmsynth/transforms/tableio"
 )
 
 func init() {
@@ -30,32 +29,16 @@ func rowLine(r transforms.Row) string {
 // Beam's textio. Any sink works the same way (bigqueryio, kafkaio, a
 // database through databaseio).
 func ExampleGenerate() {
-	ctx := context.Background()
-	dir, err := os.MkdirTemp("", "vgmsynth-rows")
-	if err != nil {
-		log.Fatal(err)
-	}
+	dir := scratchDir()
 	defer os.RemoveAll(dir)
-
-	files, err := tableio.Files(ctx, "../examples/seattle-weather.csv")
-	if err != nil {
-		log.Fatal(err)
-	}
-	header, err := tableio.Header(ctx, files[0])
-	if err != nil {
-		log.Fatal(err)
-	}
-	splits, err := tableio.Plan(ctx, files, tableio.DefaultSplitBytes)
-	if err != nil {
-		log.Fatal(err)
-	}
+	header, splits := planRead("../examples/seattle-weather.csv")
 
 	p, s := beam.NewPipelineWithRoot()
 	summary := transforms.Sample(s, transforms.SampleConfig{Splits: splits, Header: header, K: 1000, Seed: 1, Roots: 1})
 	model := transforms.Fit(s, summary, transforms.FitConfig{Seed: 1})
 	rows := transforms.Generate(s, transforms.ModelPCollection(model), 500, 1)
 	textio.Write(s, filepath.Join(dir, "rows.txt"), beam.ParDo(s, rowLine, rows))
-	if err := beamx.Run(ctx, p); err != nil {
+	if err := beamx.Run(context.Background(), p); err != nil {
 		log.Fatal(err)
 	}
 

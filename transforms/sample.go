@@ -74,22 +74,22 @@ func decodeSummary(b []byte) (table.Summary, error) {
 	rest := b[k+int(n):]
 	all := string(rest) // one string that every field points into
 	pos := 0
-	uvarint := func() uint64 {
-		v, k := binary.Uvarint(rest[pos:])
+	// advance moves past a varint of k bytes; k <= 0 (corrupt) sets pos to -1.
+	advance := func(k int) {
 		if k <= 0 {
 			pos = -1
-			return 0
+			return
 		}
 		pos += k
+	}
+	uvarint := func() uint64 {
+		v, k := binary.Uvarint(rest[pos:])
+		advance(k)
 		return v
 	}
 	varint := func() int64 {
 		v, k := binary.Varint(rest[pos:])
-		if k <= 0 {
-			pos = -1
-			return 0
-		}
-		pos += k
+		advance(k)
 		return v
 	}
 	nrows := uvarint()

@@ -11,8 +11,8 @@ import (
 	"path"
 	"strings"
 
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/vgmsynth/vgmsynth/runners"
+	"github.com/vgmsynth/vgmsynth/transforms/tableio"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -111,25 +111,7 @@ func readConfig(p string) ([]byte, error) { return readSmallFile("config", p, ma
 // readSmallFile reads a file of at most limit bytes through Beam's
 // filesystems (local or gs://); what names it in errors.
 func readSmallFile(what, p string, limit int64) ([]byte, error) {
-	ctx := context.Background()
-	fsys, err := filesystem.New(ctx, p)
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", what, p, err)
-	}
-	defer fsys.Close()
-	rc, err := fsys.OpenRead(ctx, p)
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", what, p, err)
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", what, p, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s %s: larger than %d KiB", what, p, limit>>10)
-	}
-	return data, nil
+	return tableio.ReadFile(context.Background(), what, p, limit)
 }
 
 // parseConfig reads a config file's entries in file order: JSON for .json

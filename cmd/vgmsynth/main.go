@@ -260,11 +260,7 @@ var commands = map[string]command{
 				if err := pipeline.BuildGenerate(ctx, s, transforms.ModelBytes(data), o); err != nil {
 					return flagContext(err)
 				}
-				if err := finish(ctx, o.Prefix, o.RunID, common, execute(ctx, p, common, "wrote", o.Rows)); err != nil {
-					return err
-				}
-				common.logf("wrote %d rows to %s (manifest %s)\n", o.Rows, o.Prefix, sink.ManifestName(o.Prefix))
-				return nil
+				return finishOutput(ctx, o, common, execute(ctx, p, common, "wrote", o.Rows), nil)
 			}
 		},
 	},
@@ -302,12 +298,7 @@ var commands = map[string]command{
 					// release.
 					pipeline.BuildCopyCheck(s, sample, transforms.ModelPCollection(m), o)
 				}
-				if err := finish(ctx, o.Prefix, o.RunID, common, execute(ctx, p, common, "processed", 0)); err != nil {
-					return err
-				}
-				reportCopies(common)
-				common.logf("wrote %d rows to %s (manifest %s)\n", o.Rows, o.Prefix, sink.ManifestName(o.Prefix))
-				return nil
+				return finishOutput(ctx, o, common, execute(ctx, p, common, "processed", 0), reportCopies)
 			}
 		},
 	},
@@ -402,7 +393,7 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 		if *minCount < 0 {
 			return pipeline.Input{}, usageError{fmt.Errorf("--min-category-count must be 0 or more, not %d", *minCount)}
 		}
-		in := pipeline.Input{Glob: *input, SampleSize: *size, Seed: *c.seed, Roots: runners.Roots(), Hooks: c.hooks(), ModelType: *modelType, MinCategoryCount: *minCount, NoExactBounds: *noExact, DecimalMark: *decimal}
+		in := pipeline.Input{Glob: *input, SampleSize: *size, Roots: runners.Roots(), Hooks: c.hooks(), FitConfig: transforms.FitConfig{Seed: *c.seed, ModelType: *modelType, MinCategoryCount: *minCount, NoExactBounds: *noExact, DecimalMark: *decimal}}
 		if *epsilon != 0 || *noiseSeed != "" {
 			p, err := privacyOptions(*epsilon, *delta, *noiseSeed)
 			if err != nil {
@@ -524,10 +515,10 @@ func outputFlags(fs *flag.FlagSet) func(*flag.FlagSet, *common) (pipeline.Output
 			return o, usageError{fmt.Errorf("unknown --format %q (want csv or parquet)", *format)}
 		}
 		return pipeline.Output{
-			Prefix: *output, Format: *format, Compression: *compression, Rows: n,
-			Shards: *shards, Seed: *c.seed, Overwrite: *overwrite, Roots: runners.Roots(), Hooks: c.hooks(),
+			OutputConfig: transforms.OutputConfig{Prefix: *output, Format: *format, Compression: *compression, Rows: n,
+				Shards: *shards, Seed: *c.seed, Roots: runners.Roots(), Hooks: c.hooks(), RunID: pipeline.NewRunID()},
 			// Recovery notes are warnings: printed even with --quiet.
-			RunID: pipeline.NewRunID(), Notify: func(msg string) { fmt.Fprintf(errOut, "vgmsynth: %s\n", msg) },
+			Overwrite: *overwrite, Notify: func(msg string) { fmt.Fprintf(errOut, "vgmsynth: %s\n", msg) },
 		}, nil
 	}
 }
@@ -569,6 +560,19 @@ func finish(ctx context.Context, prefix, runID string, c *common, err error) err
 		return fmt.Errorf("%w (cleaning up: %v)", err, aerr)
 	}
 	return err
+}
+
+// finishOutput is finish for a job that wrote o; when it succeeded, report
+// (when set) runs and the command says where the rows went.
+func finishOutput(ctx context.Context, o pipeline.Output, c *common, err error, report func(*common)) error {
+	if err := finish(ctx, o.Prefix, o.RunID, c, err); err != nil {
+		return err
+	}
+	if report != nil {
+		report(c)
+	}
+	c.logf("wrote %d rows to %s (manifest %s)\n", o.Rows, o.Prefix, sink.ManifestName(o.Prefix))
+	return nil
 }
 
 // parseCount reads a row count: digits, optionally with _ separators or a

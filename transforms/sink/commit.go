@@ -263,7 +263,7 @@ func readJournal(ctx context.Context, p string) (journal, error) { return readJS
 // readJSON reads the JSON file p (a manifest or a journal).
 func readJSON[T any](ctx context.Context, p string) (T, error) {
 	var v T
-	b, err := tableio.ReadFile(ctx, p, 256<<20)
+	b, err := tableio.ReadFile(ctx, "read", p, 256<<20)
 	if err != nil {
 		return v, err
 	}

@@ -270,18 +270,7 @@ func openRead(ctx context.Context, p string, start int64) (io.ReadCloser, error)
 		fs.Close()
 		return nil, fmt.Errorf("read %s: %w", p, err)
 	}
-	return closeBoth{rc, fs}, nil
-}
-
-type closeBoth struct {
-	io.ReadCloser
-	fs filesystem.Interface
-}
-
-func (c closeBoth) Close() error {
-	err := c.ReadCloser.Close()
-	c.fs.Close()
-	return err
+	return closeAlso{rc, fs}, nil
 }
 
 // Header reads a file's column names and checks them: present, non-empty
