@@ -68,6 +68,9 @@ type Output struct {
 	Roots int
 	// Hooks is the key of the job's transforms.Hooks, or empty.
 	Hooks string
+	// Conditions, when set, restrict the rows generated: Rows rows that
+	// meet them, taken in turn (table.Conditional).
+	Conditions []table.Conditional
 	// RunID names the run's temporary files (NewRunID); empty, one is
 	// made up. Abandon needs it.
 	RunID string
@@ -185,8 +188,16 @@ func BuildGenerate(ctx context.Context, s beam.Scope, model beam.PCollection, ou
 	if err != nil {
 		return err
 	}
-	transforms.Finalize(s, transforms.GenerateShards(s, model, cfg), cfg)
+	transforms.Finalize(s, transforms.GenerateShards(s, conditioned(s, model, out), cfg), cfg)
 	return nil
+}
+
+// conditioned is model with out's conditions set.
+func conditioned(s beam.Scope, model beam.PCollection, out Output) beam.PCollection {
+	if len(out.Conditions) == 0 {
+		return model
+	}
+	return transforms.Condition(s, model, out.Conditions)
 }
 
 // BuildCopyCheck adds run's privacy check: the first
@@ -195,11 +206,18 @@ func BuildGenerate(ctx context.Context, s beam.Scope, model beam.PCollection, ou
 // exact copies goes to the counter vgmsynth/exact_copies and to the
 // Copies hook under out.Hooks.
 func BuildCopyCheck(s beam.Scope, summary, model beam.PCollection, out Output) {
-	transforms.CheckCopies(s, summary, model, out.Rows, out.Seed, out.Hooks)
+	transforms.CheckCopies(s, summary, conditioned(s, model, out), out.Rows, out.Seed, out.Hooks)
 }
 
-// BuildGenerateFrom adds generation from a model file's bytes to s.
+// BuildGenerateFrom adds generation from a model file's bytes to s. A
+// condition the model cannot generate from is a *table.ConditionError.
 func BuildGenerateFrom(ctx context.Context, s beam.Scope, model []byte, out Output) error {
+	if len(out.Conditions) > 0 {
+		var err error
+		if model, err = table.SetConditions(model, out.Conditions); err != nil {
+			return err
+		}
+	}
 	cfg, err := outputConfig(ctx, out)
 	if err != nil {
 		return err

@@ -255,7 +255,7 @@ var commands = map[string]command{
 				}
 				p, s := beam.NewPipelineWithRoot()
 				if err := pipeline.BuildGenerateFrom(ctx, s, data, o); err != nil {
-					return err
+					return explainCondition(fs, err)
 				}
 				if err := finish(ctx, o, common, execute(ctx, p, common, "wrote", o.Rows)); err != nil {
 					return err
@@ -280,6 +280,9 @@ var commands = map[string]command{
 				}
 				input, err := in(common)
 				if err != nil {
+					return err
+				}
+				if err := checkConditionColumns(ctx, fs, input, o.Conditions); err != nil {
 					return err
 				}
 				p, s := beam.NewPipelineWithRoot()
@@ -457,22 +460,33 @@ func outputFlags(fs *flag.FlagSet) func(*flag.FlagSet, *common) (pipeline.Output
 		ownFlags[n] = true
 	}
 	output := stringFlag(fs, "output", "", "output prefix: files are PREFIX-00000-of-0000K.csv|.parquet (local or gs://)")
-	rows := fs.String("rows", "", "number of rows to generate")
+	rows := fs.String("rows", "", "number of rows to generate (with --conditions: their sum, the default)")
 	shards := fs.Int("shards", 0, "number of output files (default: chosen from --rows and the cores)")
 	format := fs.String("format", "csv", "output format: csv or parquet")
 	compression := fs.String("compression", "", "csv: none (default), zstd or gzip, per block inside the workers; parquet: snappy (default), none, zstd or gzip")
 	overwrite := fs.Bool("overwrite", false, "replace an existing output under the same prefix")
+	conditions := conditionFlags(fs)
 	return func(fs *flag.FlagSet, c *common) (pipeline.Output, error) {
 		var o pipeline.Output
 		if *output == "" {
 			return o, usageError{errors.New("--output is required")}
 		}
-		if *rows == "" {
+		conds, n, err := conditions()
+		if err != nil {
+			return o, err
+		}
+		if *rows == "" && n == 0 {
 			return o, usageError{errors.New("--rows is required")}
 		}
-		n, err := parseCount(*rows)
-		if err != nil {
-			return o, usageError{fmt.Errorf("--rows: %w", err)}
+		if *rows != "" {
+			asked, err := parseCount(*rows)
+			if err != nil {
+				return o, usageError{fmt.Errorf("--rows: %w", err)}
+			}
+			if n != 0 && asked != n {
+				return o, usageError{fmt.Errorf("--rows %s disagrees with the %d rows that --conditions asks for", *rows, n)}
+			}
+			n = asked
 		}
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -483,7 +497,7 @@ func outputFlags(fs *flag.FlagSet) func(*flag.FlagSet, *common) (pipeline.Output
 			return o, usageError{fmt.Errorf("unknown --format %q (want csv or parquet)", *format)}
 		}
 		return pipeline.Output{
-			Prefix: *output, Format: *format, Compression: *compression, Rows: n,
+			Prefix: *output, Format: *format, Compression: *compression, Rows: n, Conditions: conds,
 			Shards: *shards, Seed: *c.seed, Overwrite: *overwrite, Roots: runners.Roots(), Hooks: c.hooks(),
 			// Recovery notes are warnings: printed even with --quiet.
 			RunID: pipeline.NewRunID(), Notify: func(msg string) { fmt.Fprintf(errOut, "vgmsynth: %s\n", msg) },

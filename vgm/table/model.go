@@ -57,6 +57,10 @@ type Model struct {
 	Rules []rules.Rule `json:"rules,omitempty"`
 	// Forest is the mixture of model type "forest" (format version 2).
 	Forest *Forest `json:"forest,omitempty"`
+	// Conditions restrict the generated rows (conditional generation):
+	// they are no part of a fitted model, but set on its bytes for one
+	// run by SetConditions.
+	Conditions []Conditional `json:"conditions,omitempty"`
 }
 
 // Column is the model of one column.
@@ -123,6 +127,9 @@ func (m *Model) Validate() error {
 		}
 	}
 	if err := m.validateRules(); err != nil {
+		return err
+	}
+	if _, err := m.compileConditions(); err != nil {
 		return err
 	}
 	switch m.ModelType {
