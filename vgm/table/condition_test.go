@@ -128,10 +128,13 @@ func TestConditionalRowsMeetConditions(t *testing.T) {
 		{ModelTypeCopula, []string{"weather=fog"}, func(w string, _, _ float64) bool { return w == "fog" }},
 		{ModelTypeIndependent, []string{"temp_max<=5"}, func(_ string, x, _ float64) bool { return x <= 5 }},
 	}
+	models := map[string]*Model{}
 	for _, tc := range tests {
 		t.Run(tc.model+" "+strings.Join(tc.where, " "), func(t *testing.T) {
-			m := fitExample(t, tc.model, 1461)
-			g, blocks := conditionalRows(t, m, []Conditional{{Where: where(t, tc.where...)}}, 5, 20000)
+			if models[tc.model] == nil {
+				models[tc.model] = fitExample(t, tc.model, 1461)
+			}
+			g, blocks := conditionalRows(t, models[tc.model], []Conditional{{Where: where(t, tc.where...)}}, 5, 3000)
 			for _, b := range blocks {
 				for i := 0; i < b.N; i++ {
 					tmax, err := ParseValue(Float, Format{Decimals: 1}, printed(g, b, "temp_max", i))
