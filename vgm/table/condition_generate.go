@@ -9,7 +9,8 @@ import (
 // rejection: rows are drawn from the model in candidate runs of
 // candidateRows and kept where they meet the conditions (on their final
 // values, after the rules' repair), so that kept rows follow the model's
-// distribution given the conditions.
+// distribution given the conditions. Conditions on a network node are met
+// inside the network's draw (nodeCond), so that fewer candidates fail.
 //
 // The candidates of the rows of block b that fall to Conditional k come
 // from seeds derived from (seed, b, k), run after run, whatever the block's
@@ -19,8 +20,9 @@ import (
 // from its own candidates.
 type condGen struct {
 	groups [][]condTest
-	starts []int64   // first output row of each Conditional
-	accept []float64 // share of the pilot rows meeting each
+	nodes  [][]*nodeCond // per Conditional: its conditions on network nodes
+	starts []int64       // first output row of each Conditional
+	accept []float64     // share of the pilot rows meeting each
 }
 
 // candidateRows is the length of a run of candidates: short enough that a
@@ -59,11 +61,15 @@ func newCondGen(g *Generator) (*condGen, error) {
 			}
 		}
 	}
+	cg.nodes = make([][]*nodeCond, len(groups))
 	for k, h := range hits {
 		cg.accept[k] = float64(h) / ConditionPilotRows
 		if cg.accept[k] < MinConditionProbability {
 			return nil, &ConditionError{Group: k, Index: -1, Text: m.Conditions[k].String(),
 				Err: fmt.Errorf("%d of %d rows drawn from the model meet it: its probability is below %g, too small to generate from", h, ConditionPilotRows, MinConditionProbability)}
+		}
+		if g.joint != nil {
+			cg.nodes[k] = g.joint.nodeConds(m, groups[k])
 		}
 	}
 	return cg, nil
@@ -93,6 +99,10 @@ func (cg *condGen) fill(g *Generator, b *Block, seed uint64, block int64, n int)
 func (cg *condGen) fillRun(g *Generator, b *Block, seed uint64, block int64, k, pos, end int) {
 	cs := mix64(mix64(mix64(seed^condSalt)^uint64(block)) ^ uint64(k))
 	c := b.cand
+	c.nodeConds = cg.nodes[k]
+	if c.nodeConds != nil && c.dropped == nil {
+		c.dropped = make([]bool, BlockSize)
+	}
 	// A bound far beyond need (the pilot found the rate at least
 	// MinConditionProbability): reaching it means a broken generator.
 	limit := int64(1000 + 100*float64(end-pos)/(cg.accept[k]*candidateRows))
@@ -102,7 +112,7 @@ func (cg *condGen) fillRun(g *Generator, b *Block, seed uint64, block int64, k, 
 		}
 		g.fill(c, cs, run, candidateRows)
 		for i := 0; i < candidateRows && pos < end; i++ {
-			if g.meets(c, i, cg.groups[k]) {
+			if (c.nodeConds == nil || !c.dropped[i]) && g.meets(c, i, cg.groups[k]) {
 				copyRow(b, pos, c, i)
 				pos++
 			}

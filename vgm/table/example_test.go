@@ -115,8 +115,8 @@ func ExampleConditional() {
 	}
 	// Output:
 	// 56.49,Oslo
+	// 0.00,Oslo
 	// 61.64,Oslo
-	// 60.54,Oslo
 	// 17.81,Lima
 	// 18.88,Lima
 	// 11.73,Lima

@@ -28,6 +28,10 @@ type Block struct {
 	comps, order, starts []int32
 	draws                []uint64
 	cand                 *Block // candidate rows of a model with conditions
+	// Of a candidate block: the network's conditioned nodes (condGen),
+	// and the rows they dropped.
+	nodeConds []*nodeCond
+	dropped   []bool
 }
 
 // ColumnValues holds one column of a block. Which slice is used depends on
