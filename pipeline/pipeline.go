@@ -1,12 +1,12 @@
-// Package pipeline wires vgmsynth's transforms into its three jobs: fit a
-// model from a table, generate rows from a model, and both in one pipeline.
+// Package pipeline wires vgmsynth's transforms into its jobs: fit a model
+// from a table, generate rows from a model, both in one pipeline (run),
+// and encode or decode a table with a model. Each Build function checks
+// its settings before any work starts; a bad setting is a *SettingError
+// naming the field, for the caller to put in its own terms.
 package pipeline
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -53,49 +53,6 @@ type Input struct {
 	DecimalMark string
 }
 
-// Output says what to generate and where.
-type Output struct {
-	Prefix      string
-	Format      string
-	Compression string
-	Rows        int64
-	// Shards is the file count; 0 chooses one from Rows and Roots.
-	Shards int
-	Seed   uint64
-	// Overwrite allows replacing an earlier output under Prefix.
-	Overwrite bool
-	// Roots is the number of independent generation roots (runners.Roots).
-	Roots int
-	// Hooks is the key of the job's transforms.Hooks, or empty.
-	Hooks string
-	// Conditions, when set, restrict the rows generated: Rows rows that
-	// meet them, taken in turn (table.Conditional).
-	Conditions []table.Conditional
-	// RunID names the run's temporary files (NewRunID); empty, one is
-	// made up. Abandon needs it.
-	RunID string
-	// Notify, when set, is told what recovery of an interrupted earlier
-	// run under Prefix did (see transforms.Recover).
-	Notify func(msg string)
-}
-
-// NewRunID returns a random name for a run's temporary files.
-func NewRunID() string {
-	id := make([]byte, 6)
-	rand.Read(id)
-	return hex.EncodeToString(id)
-}
-
-// Abandon cleans up after a generating run that failed or was
-// interrupted (see transforms.Abandon): finished reports that every shard
-// had been written and the output was completed instead.
-func Abandon(ctx context.Context, out Output) (finished bool, err error) {
-	if out.Prefix == "" || out.RunID == "" {
-		return false, nil
-	}
-	return transforms.Abandon(ctx, out.Prefix, out.RunID)
-}
-
 // BuildFit adds reading, sampling and fitting to s and returns the
 // PCollection holding the model file's bytes. It checks the input before
 // any work starts.
@@ -110,10 +67,10 @@ func BuildFit(ctx context.Context, s beam.Scope, in Input) (beam.PCollection, er
 func BuildFitSample(ctx context.Context, s beam.Scope, in Input) (model, summary beam.PCollection, err error) {
 	none := beam.PCollection{}
 	if in.SampleSize <= 0 {
-		return none, none, fmt.Errorf("--sample-size must be positive, not %d", in.SampleSize)
+		return none, none, settingError("SampleSize", "must be positive, not %d", in.SampleSize)
 	}
 	if in.MinCategoryCount < 0 {
-		return none, none, fmt.Errorf("--min-category-count must be 0 or more, not %d", in.MinCategoryCount)
+		return none, none, settingError("MinCategoryCount", "must be 0 or more, not %d", in.MinCategoryCount)
 	}
 	files, err := tableio.Files(ctx, in.Glob)
 	if err != nil {
@@ -126,7 +83,7 @@ func BuildFitSample(ctx context.Context, s beam.Scope, in Input) (model, summary
 	switch in.ModelType {
 	case "", table.ModelTypeForest, table.ModelTypeNetwork, table.ModelTypeCopula, table.ModelTypeIndependent:
 	default:
-		return none, none, fmt.Errorf("unknown --model-type %q (want %s, %s, %s or %s)", in.ModelType, table.ModelTypeForest, table.ModelTypeNetwork, table.ModelTypeCopula, table.ModelTypeIndependent)
+		return none, none, settingError("ModelType", "unknown model type %q (want %s, %s, %s or %s)", in.ModelType, table.ModelTypeForest, table.ModelTypeNetwork, table.ModelTypeCopula, table.ModelTypeIndependent)
 	}
 	for name, k := range in.Kinds {
 		if _, err := table.ParseKind(k); err != nil {
@@ -181,118 +138,6 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// BuildGenerate adds generation from model (a PCollection of one model file)
-// to s. It checks the output settings before any work starts.
-func BuildGenerate(ctx context.Context, s beam.Scope, model beam.PCollection, out Output) error {
-	cfg, err := outputConfig(ctx, out)
-	if err != nil {
-		return err
-	}
-	transforms.Finalize(s, transforms.GenerateShards(s, conditioned(s, model, out), cfg), cfg)
-	return nil
-}
-
-// conditioned is model with out's conditions set.
-func conditioned(s beam.Scope, model beam.PCollection, out Output) beam.PCollection {
-	if len(out.Conditions) == 0 {
-		return model
-	}
-	return transforms.Condition(s, model, out.Conditions)
-}
-
-// BuildCopyCheck adds run's privacy check: the first
-// transforms.CopyCheckRows rows that out generates are compared with the
-// rows of the input's sample (summary, from BuildFitSample); the count of
-// exact copies goes to the counter vgmsynth/exact_copies and to the
-// Copies hook under out.Hooks.
-func BuildCopyCheck(s beam.Scope, summary, model beam.PCollection, out Output) {
-	transforms.CheckCopies(s, summary, conditioned(s, model, out), out.Rows, out.Seed, out.Hooks)
-}
-
-// BuildGenerateFrom adds generation from a model file's bytes to s. A
-// condition the model cannot generate from is a *table.ConditionError.
-func BuildGenerateFrom(ctx context.Context, s beam.Scope, model []byte, out Output) error {
-	if len(out.Conditions) > 0 {
-		var err error
-		if model, err = table.SetConditions(model, out.Conditions); err != nil {
-			return err
-		}
-	}
-	cfg, err := outputConfig(ctx, out)
-	if err != nil {
-		return err
-	}
-	transforms.Finalize(s, transforms.GenerateShardsFrom(s, model, cfg), cfg)
-	return nil
-}
-
-// AutoShards chooses a shard count: one file for small outputs, otherwise at
-// least one per root and files of at most about 50 million rows.
-func AutoShards(rows int64, roots int) int {
-	if rows < 1_000_000 {
-		return 1
-	}
-	n := max(roots, int((rows+49_999_999)/50_000_000))
-	return (n + roots - 1) / roots * roots
-}
-
-func outputConfig(ctx context.Context, out Output) (transforms.OutputConfig, error) {
-	var zero transforms.OutputConfig
-	if out.Prefix == "" {
-		return zero, errors.New("--output is required")
-	}
-	if out.Rows < 0 {
-		return zero, fmt.Errorf("--rows must be 0 or more, not %d", out.Rows)
-	}
-	if out.Format != tableio.FormatCSV && out.Format != tableio.FormatParquet {
-		return zero, fmt.Errorf("unknown --format %q (want csv or parquet)", out.Format)
-	}
-	if err := tableio.CheckCompression(out.Format, out.Compression); err != nil {
-		return zero, fmt.Errorf("--compression: %w", err)
-	}
-	roots := max(1, out.Roots)
-	shards := out.Shards
-	if shards < 0 {
-		return zero, fmt.Errorf("--shards must be positive, not %d", shards)
-	}
-	if shards == 0 {
-		shards = AutoShards(out.Rows, roots)
-	}
-	if shards > 99999 {
-		return zero, fmt.Errorf("--shards %d is more than 99999", shards)
-	}
-	// A run killed under this prefix may have left a finalisation half
-	// done, or temporary files: put them in order first.
-	note, err := transforms.Recover(ctx, out.Prefix)
-	if err != nil {
-		return zero, err
-	}
-	if note != "" && out.Notify != nil {
-		out.Notify(note)
-	}
-	if !out.Overwrite {
-		existing, err := transforms.ExistingOutput(ctx, out.Prefix)
-		if err != nil {
-			return zero, err
-		}
-		if len(existing) > 0 {
-			return zero, fmt.Errorf("output %s already exists (%s, ...): pass --overwrite to replace it", out.Prefix, existing[0])
-		}
-	}
-	runID := out.RunID
-	if runID == "" {
-		runID = NewRunID()
-	}
-	// Best effort: where it fails, so will the workers' writes, with the
-	// error in context.
-	transforms.Claim(out.Prefix, runID)
-	return transforms.OutputConfig{
-		Prefix: out.Prefix, Format: out.Format, Compression: out.Compression,
-		Rows: out.Rows, Shards: shards, Seed: out.Seed,
-		RunID: runID, Roots: roots, Hooks: out.Hooks,
-	}, nil
-}
-
 // ReadModel reads and validates a model file (local or gs://) and returns
 // its bytes.
 func ReadModel(ctx context.Context, path string) ([]byte, error) {
@@ -317,4 +162,20 @@ func ReadModel(ctx context.Context, path string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return data, nil
+}
+
+// SettingError is a job setting with a bad value.
+type SettingError struct {
+	// Setting names the field of Input, Output or Codec ("Compression").
+	Setting string
+	// Err says what is wrong with its value.
+	Err error
+}
+
+func (e *SettingError) Error() string { return e.Setting + ": " + e.Err.Error() }
+
+func (e *SettingError) Unwrap() error { return e.Err }
+
+func settingError(setting, format string, args ...any) error {
+	return &SettingError{Setting: setting, Err: fmt.Errorf(format, args...)}
 }

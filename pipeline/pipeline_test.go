@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,6 +14,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 	"github.com/vgmsynth/vgmsynth/transforms"
+	"github.com/vgmsynth/vgmsynth/transforms/sink"
 	"github.com/vgmsynth/vgmsynth/transforms/tableio"
 	"github.com/vgmsynth/vgmsynth/vgm/table"
 
@@ -63,7 +65,7 @@ func fitModel(t *testing.T) []byte {
 func generate(t *testing.T, model []byte, out Output) []string {
 	t.Helper()
 	p, s := beam.NewPipelineWithRoot()
-	if err := BuildGenerate(context.Background(), s, beam.Create(s, model), out); err != nil {
+	if err := BuildGenerate(context.Background(), s, transforms.ModelPCollection(beam.Create(s, model)), out); err != nil {
 		t.Fatal(err)
 	}
 	if err := ptest.Run(p); err != nil {
@@ -108,7 +110,7 @@ func TestGenerateExactRowCounts(t *testing.T) {
 			if _, n := body(t, files); int64(n) != rows {
 				t.Errorf("rows %d shards %d: got %d rows", rows, shards, n)
 			}
-			if _, err := os.Stat(transforms.ManifestName(prefix)); err != nil {
+			if _, err := os.Stat(sink.ManifestName(prefix)); err != nil {
 				t.Errorf("no manifest: %v", err)
 			}
 		}
@@ -151,7 +153,7 @@ func TestRunParquet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := BuildGenerate(context.Background(), s, m, Output{Prefix: prefix, Format: "parquet", Rows: 5000, Shards: 3, Seed: 1, Roots: 2}); err != nil {
+	if err := BuildGenerate(context.Background(), s, transforms.ModelPCollection(m), Output{Prefix: prefix, Format: "parquet", Rows: 5000, Shards: 3, Seed: 1, Roots: 2}); err != nil {
 		t.Fatal(err)
 	}
 	if err := ptest.Run(p); err != nil {
@@ -185,9 +187,10 @@ func TestRefusesExistingOutput(t *testing.T) {
 	prefix := filepath.Join(t.TempDir(), "x")
 	generate(t, model, Output{Prefix: prefix, Format: "csv", Rows: 10, Shards: 2, Seed: 1, Roots: 2})
 	_, s := beam.NewPipelineWithRoot()
-	err := BuildGenerate(context.Background(), s, beam.Create(s, model), Output{Prefix: prefix, Format: "csv", Rows: 10, Shards: 2, Roots: 2})
-	if err == nil || !strings.Contains(err.Error(), "--overwrite") {
-		t.Fatalf("got %v, want a refusal naming --overwrite", err)
+	err := BuildGenerate(context.Background(), s, transforms.ModelPCollection(beam.Create(s, model)), Output{Prefix: prefix, Format: "csv", Rows: 10, Shards: 2, Roots: 2})
+	var exists *sink.ExistsError
+	if !errors.As(err, &exists) {
+		t.Fatalf("got %v, want a refusal to replace the output", err)
 	}
 	// With --overwrite, a different shard count replaces the old files.
 	files := generate(t, model, Output{Prefix: prefix, Format: "csv", Rows: 10, Shards: 1, Seed: 1, Overwrite: true, Roots: 2})
@@ -206,7 +209,7 @@ func TestFailedRunLeavesNoFinalFiles(t *testing.T) {
 	}
 	prefix := filepath.Join(blocker, "rows")
 	p, s := beam.NewPipelineWithRoot()
-	if err := BuildGenerate(context.Background(), s, beam.Create(s, model), Output{Prefix: prefix, Format: "csv", Rows: 100, Shards: 2, Roots: 2}); err != nil {
+	if err := BuildGenerate(context.Background(), s, transforms.ModelPCollection(beam.Create(s, model)), Output{Prefix: prefix, Format: "csv", Rows: 100, Shards: 2, Roots: 2}); err != nil {
 		t.Fatal(err)
 	}
 	if err := ptest.Run(p); err == nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
+	"github.com/vgmsynth/vgmsynth/transforms/sink"
 	"github.com/vgmsynth/vgmsynth/transforms/tableio"
 	"github.com/vgmsynth/vgmsynth/vgm"
 	"github.com/vgmsynth/vgmsynth/vgm/table"
@@ -60,7 +61,7 @@ func readTable(t *testing.T, manifest string) (header []string, rows [][]string)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var man Manifest
+	var man sink.Manifest
 	if err := json.Unmarshal(b, &man); err != nil {
 		t.Fatal(err)
 	}
@@ -108,11 +109,11 @@ func runEncode(t *testing.T, model []byte, prefix string, splitBytes int64, root
 		t.Fatal(err)
 	}
 	p, s := beam.NewPipelineWithRoot()
-	EncodeFrom(s, model, EncodeConfig{Splits: splits, Header: header, Prefix: prefix, Seed: seed, RunID: "test", Roots: roots})
+	Encode(s, ModelBytes(model), EncodeConfig{Splits: splits, Header: header, Prefix: prefix, Seed: seed, RunID: "test", Roots: roots})
 	if err := ptest.Run(p); err != nil {
 		t.Fatal(err)
 	}
-	return ManifestName(prefix)
+	return sink.ManifestName(prefix)
 }
 
 func TestEncodeRoundTrip(t *testing.T) {
@@ -122,7 +123,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 
 	encManifest := runEncode(t, model, filepath.Join(dir, "enc"), 10000, 2, 7)
 	encHeader, encRows := readTable(t, encManifest)
-	cols, err := EncodedColumns(m)
+	cols, err := table.EncodedColumns(m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,11 +151,11 @@ func TestEncodeRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, s := beam.NewPipelineWithRoot()
-	Decode(s, beam.Create(s, model), DecodeConfig{Splits: all, Header: encHeader, Prefix: filepath.Join(dir, "dec"), RunID: "test", Roots: 1})
+	Decode(s, ModelPCollection(beam.Create(s, model)), DecodeConfig{Splits: all, Header: encHeader, Prefix: filepath.Join(dir, "dec"), RunID: "test", Roots: 1})
 	if err := ptest.Run(p); err != nil {
 		t.Fatal(err)
 	}
-	decHeader, decRows := readTable(t, ManifestName(filepath.Join(dir, "dec")))
+	decHeader, decRows := readTable(t, sink.ManifestName(filepath.Join(dir, "dec")))
 
 	f, err := os.Open(seattle)
 	if err != nil {
@@ -248,125 +249,18 @@ func TestEncodeSplitInvariance(t *testing.T) {
 	}
 }
 
-func TestRowEncoder(t *testing.T) {
-	m := &table.Model{
-		FormatVersion: table.FormatVersion, ModelType: table.ModelTypeIndependent,
-		Columns: []table.Column{
-			{Name: "amount", Kind: table.Float, NullFraction: 0.1, Min: ptr(0), Max: ptr(60), Format: table.Format{Decimals: 2},
-				VGM:   &vgm.Mixture{Weights: []float64{0.5, 0.5}, Means: []float64{10, 50}, Stds: []float64{2, 5}},
-				Atoms: []table.Atom{{Value: 0, Frequency: 0.2}}},
-			{Name: "city", Kind: table.Categorical, Categories: []table.Category{{Value: "Oslo", Frequency: 0.6}, {Value: "Lima, Peru", Frequency: 0.4}}},
-			{Name: "ok", Kind: table.Boolean, Format: table.Format{True: "True", False: "False"},
-				Categories: []table.Category{{Value: "True", Frequency: 0.5}, {Value: "False", Frequency: 0.5}}},
-			{Name: "id", Kind: table.ID, Format: table.Format{Template: "ID-###"}},
-		},
-	}
-	if err := m.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	enc, err := NewRowEncoder(m, []string{"id", "ok", "city", "amount"}, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := make([]EncodedValue, 4)
-	tests := []struct {
-		fields []string // id, ok, city, amount
-		want   []EncodedValue
-	}{
-		{[]string{"ID-001", "true", "Lima, Peru", "0"}, []EncodedValue{{Mode: -1}, {Mode: 1}, {Mode: 0}, {Text: "ID-001"}}},
-		{[]string{"", "", "Paris", ""}, []EncodedValue{{Null: true}, {Mode: -1}, {Null: true, Mode: -1}, {Null: true}}},
-		{[]string{"ID-002", "False", "Oslo", "10.5"}, []EncodedValue{{Alpha: 0.5 / 8, Mode: 0}, {Mode: 0}, {Mode: 1}, {Text: "ID-002"}}},
-	}
-	dec, err := NewRowDecoder(m, []string{"amount.alpha", "amount.mode", "city", "ok", "id"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, tt := range tests {
-		if err := enc.Encode("x/file.csv", int64(i), tt.fields, out); err != nil {
-			t.Fatal(err)
-		}
-		if !slices.Equal(out, tt.want) {
-			t.Errorf("row %d: %+v, want %+v", i, out, tt.want)
-		}
-		line, err := dec.AppendCSV(nil, out)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("%v -> %+v -> %s", tt.fields, out, line)
-	}
-	// The decoded text of the rows above.
-	for i, want := range []string{"0.00,\"Lima, Peru\",True,ID-001\n", ",,,\n", "10.50,Oslo,False,ID-002\n"} {
-		if err := enc.Encode("x/file.csv", int64(i), tests[i].fields, out); err != nil {
-			t.Fatal(err)
-		}
-		got, err := dec.AppendCSV(nil, out)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(got) != want {
-			t.Errorf("row %d decodes to %q, want %q", i, got, want)
-		}
-	}
-	// The stream depends on the file's base name, not its directory.
-	if RowStream("gs://b/dir/file.csv", 5) != RowStream("/tmp/file.csv", 5) || RowStream("file.csv", 5) == RowStream("file.csv", 6) {
-		t.Error("RowStream should depend on the base name and the offset only")
-	}
-
-	if err := enc.Encode("f", 0, []string{"ID-1", "true", "Oslo", "abc"}, out); err == nil || !strings.Contains(err.Error(), `"amount"`) {
-		t.Errorf("bad number: error %v, want one naming the column", err)
-	}
-	if _, err := NewRowEncoder(m, []string{"id", "ok", "city"}, 1); err == nil || !strings.Contains(err.Error(), `no column "amount"`) {
-		t.Errorf("missing column: error %v", err)
-	}
-	if _, err := NewRowEncoder(m, []string{"id", "ok", "city", "amount", "extra"}, 1); err == nil || !strings.Contains(err.Error(), `"extra"`) {
-		t.Errorf("extra column: error %v", err)
-	}
-	// A decoder without the ID column writes it null; bad modes are errors.
-	dec2, err := NewRowDecoder(m, []string{"amount.alpha", "amount.mode", "city", "ok"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	vals := make([]EncodedValue, 4)
-	if err := dec2.Parse([]string{"0.25", "1", "0", "1"}, vals); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := dec2.AppendCSV(nil, vals); err != nil || string(got) != "55.00,Oslo,False,\n" {
-		t.Errorf("decoded %q, %v; want 55.00,Oslo,False,", got, err)
-	}
-	// Clamping keeps values within the model's bounds.
-	if err := dec2.Parse([]string{"1", "1", "", ""}, vals); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := dec2.AppendCSV(nil, vals); err != nil || string(got) != "70.00,,,\n" {
-		t.Errorf("decoded %q, %v; want 70.00,,,", got, err)
-	}
-	dec2.Clamp = true
-	if got, err := dec2.AppendCSV(nil, vals); err != nil || string(got) != "60.00,,,\n" {
-		t.Errorf("clamped: decoded %q, %v; want 60.00,,,", got, err)
-	}
-	dec2.Clamp = false
-	for _, bad := range [][]string{{"0.1", "2", "0", "0"}, {"0", "-2", "0", "0"}, {"0", "0", "2", "0"}} {
-		if err := dec2.Parse(bad, vals); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := dec2.AppendCSV(nil, vals); err == nil {
-			t.Errorf("%v: decoded without error", bad)
-		}
-	}
-}
-
-func ptr(v float64) *float64 { return &v }
-
 // TestEncodeFlightsRoundTrip encodes and decodes the 3-million-row flights
-// table, when ../shared/data has it and VGMSYNTH_FLIGHTS=1 asks for it (it
-// takes tens of seconds), and checks the round trip on every row.
+// table and checks the round trip on every row. It reads the table from
+// ../shared/data beside the repository (where CI links it) and skips only
+// when the table is absent there; -short skips it too (it takes tens of
+// seconds).
 func TestEncodeFlightsRoundTrip(t *testing.T) {
 	const flights = "../../shared/data/flights-3m.parquet"
-	if os.Getenv("VGMSYNTH_FLIGHTS") != "1" {
-		t.Skip("set VGMSYNTH_FLIGHTS=1 to run")
-	}
 	if _, err := os.Stat(flights); err != nil {
-		t.Skip(flights, " is absent")
+		t.Skipf("%s is absent (the shared data sets live in ../shared/data beside the repository): %v", flights, err)
+	}
+	if testing.Short() {
+		t.Skip("-short: the flights round trip takes tens of seconds")
 	}
 	ctx := context.Background()
 	header, err := tableio.Header(ctx, flights)
@@ -397,7 +291,7 @@ func TestEncodeFlightsRoundTrip(t *testing.T) {
 	}
 	dir := t.TempDir()
 	p, s := beam.NewPipelineWithRoot()
-	EncodeFrom(s, model, EncodeConfig{Splits: splits, Header: header, Prefix: filepath.Join(dir, "enc"), RunID: "t", Roots: 2})
+	Encode(s, ModelBytes(model), EncodeConfig{Splits: splits, Header: header, Prefix: filepath.Join(dir, "enc"), RunID: "t", Roots: 2})
 	if err := ptest.Run(p); err != nil {
 		t.Fatal(err)
 	}
@@ -414,12 +308,12 @@ func TestEncodeFlightsRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, s = beam.NewPipelineWithRoot()
-	DecodeFrom(s, model, DecodeConfig{Splits: encSplits, Header: encHeader, Prefix: filepath.Join(dir, "dec"), RunID: "t", Roots: 2})
+	Decode(s, ModelBytes(model), DecodeConfig{Splits: encSplits, Header: encHeader, Prefix: filepath.Join(dir, "dec"), RunID: "t", Roots: 2})
 	if err := ptest.Run(p); err != nil {
 		t.Fatal(err)
 	}
-	decHeader, dec := readTable(t, ManifestName(filepath.Join(dir, "dec")))
-	_, enc := readTable(t, ManifestName(filepath.Join(dir, "enc")))
+	decHeader, dec := readTable(t, sink.ManifestName(filepath.Join(dir, "dec")))
+	_, enc := readTable(t, sink.ManifestName(filepath.Join(dir, "enc")))
 	if !slices.Equal(decHeader, header) || len(dec) != len(orig) || len(enc) != len(orig) {
 		t.Fatalf("decoded %v with %d rows, want %v with %d", decHeader, len(dec), header, len(orig))
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 	"github.com/vgmsynth/vgmsynth/transforms"
+	"github.com/vgmsynth/vgmsynth/transforms/sink"
 	"github.com/vgmsynth/vgmsynth/transforms/tableio"
 	"github.com/vgmsynth/vgmsynth/vgm"
 	"github.com/vgmsynth/vgmsynth/vgm/table"
@@ -50,7 +51,7 @@ func Example() {
 		Prefix: filepath.Join(dir, "weather"), Format: tableio.FormatCSV,
 		Rows: 1000, Shards: 2, Seed: 1, RunID: "example", Roots: 1,
 	}
-	transforms.Finalize(s, transforms.GenerateShards(s, model, out), out)
+	transforms.GenerateShards(s, transforms.ModelPCollection(model), out)
 	if err := beamx.Run(ctx, p); err != nil {
 		log.Fatal(err)
 	}
@@ -64,11 +65,11 @@ func Example() {
 		log.Fatal(err)
 	}
 	fmt.Printf("model: %d rows seen, fitted on %d\n", m.RowsSeen, m.SampleSize)
-	data, err = os.ReadFile(transforms.ManifestName(out.Prefix))
+	data, err = os.ReadFile(sink.ManifestName(out.Prefix))
 	if err != nil {
 		log.Fatal(err)
 	}
-	var man transforms.Manifest
+	var man sink.Manifest
 	if err := json.Unmarshal(data, &man); err != nil {
 		log.Fatal(err)
 	}
@@ -85,8 +86,8 @@ func Example() {
 
 // Encoding a table for a CTGAN-style model: each numeric column becomes an
 // alpha and a mode, each categorical column a category index, written as
-// Parquet files one per split. DecodeFrom inverts it.
-func ExampleEncodeFrom() {
+// Parquet files one per split. Decode inverts it.
+func ExampleEncode() {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "vgmsynth-example")
 	if err != nil {
@@ -125,7 +126,7 @@ func ExampleEncodeFrom() {
 
 	p, s := beam.NewPipelineWithRoot()
 	prefix := filepath.Join(dir, "encoded")
-	transforms.EncodeFrom(s, model, transforms.EncodeConfig{
+	transforms.Encode(s, transforms.ModelBytes(model), transforms.EncodeConfig{
 		Splits: splits, Header: header, Prefix: prefix, Seed: 1, RunID: "example", Roots: 1,
 	})
 	if err := beamx.Run(ctx, p); err != nil {

@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+	"github.com/vgmsynth/vgmsynth/transforms/sink"
 	"github.com/vgmsynth/vgmsynth/vgm"
 	"github.com/vgmsynth/vgmsynth/vgm/table"
 )
@@ -40,7 +40,7 @@ type FitConfig struct {
 // Fit turns the PCollection of one summary made by Sample into a
 // PCollection of one model file (the model's JSON bytes).
 func Fit(s beam.Scope, summary beam.PCollection, cfg FitConfig) beam.PCollection {
-	s = s.Scope("Fit")
+	s = s.Scope("vgmsynth.Fit")
 	return beam.ParDo(s, &fitFn{Kinds: cfg.Kinds, Seed: cfg.Seed, ModelType: cfg.ModelType, MinCategoryCount: cfg.MinCategoryCount, NoExactBounds: cfg.NoExactBounds, Rules: cfg.Rules, DecimalMark: cfg.DecimalMark, Delimiter: string(rune(cfg.Delimiter))}, summary)
 }
 
@@ -92,7 +92,7 @@ func init() {
 // partial model. Prism busy-loops while a stage runs that has no consumed
 // output (docs/runners.md): the writer is a short stage of its own.
 func WriteModel(s beam.Scope, model beam.PCollection, path string) {
-	s = s.Scope("WriteModel")
+	s = s.Scope("vgmsynth.WriteModel")
 	// The reshuffle puts the writer in a stage of its own, so that the
 	// stage that fits has a consumed output and does not spin either.
 	beam.ParDo0(s, &writeModelFn{Path: path}, beam.Reshuffle(s, model))
@@ -103,14 +103,5 @@ type writeModelFn struct {
 }
 
 func (fn *writeModelFn) ProcessElement(ctx context.Context, model []byte) error {
-	fs, err := filesystem.New(ctx, fn.Path)
-	if err != nil {
-		return err
-	}
-	defer fs.Close()
-	tmp := fn.Path + ".vgmsynth-tmp"
-	if err := writeFile(ctx, fs, tmp, model); err != nil {
-		return err
-	}
-	return move(ctx, fs, tmp, fn.Path)
+	return sink.WriteFile(ctx, fn.Path, model)
 }

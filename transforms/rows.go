@@ -39,8 +39,7 @@ type BlockRange struct {
 // covers.
 const rowsPerRange = 16 * table.BlockSize
 
-// Generate generates rows rows from model (a PCollection of one model
-// file, as Fit returns it) and seed and returns them as a PCollection of
+// Generate generates rows rows from the model and seed and returns them as a PCollection of
 // Row, for sinks of the user's own: textio, a database, a queue. For
 // BigQuery, map each Row to a struct of the table's schema (parsing
 // Values by the model's column kinds) and write it with bigqueryio.Write.
@@ -50,11 +49,11 @@ const rowsPerRange = 16 * table.BlockSize
 // cross the runner here, one element each, which costs far more than
 // writing files where they are generated: for large outputs to CSV or
 // Parquet, GenerateShards is the fast path.
-func Generate(s beam.Scope, model beam.PCollection, rows int64, seed uint64) beam.PCollection {
+func Generate(s beam.Scope, model Model, rows int64, seed uint64) beam.PCollection {
 	s = s.Scope("vgmsynth.Generate")
 	ranges := beam.ParDo(s, &planBlocksFn{Rows: rows}, beam.Impulse(s))
 	ranges = beam.Reshuffle(s, ranges)
-	return beam.ParDo(s, &generateRowsFn{Seed: seed}, ranges, beam.SideInput{Input: model})
+	return beam.ParDo(s, &generateRowsFn{Seed: seed}, ranges, beam.SideInput{Input: model.pcollection(s)})
 }
 
 // planBlocksFn cuts an output of Rows rows into ranges of blocks.

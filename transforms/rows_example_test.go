@@ -53,7 +53,7 @@ func ExampleGenerate() {
 	p, s := beam.NewPipelineWithRoot()
 	summary := transforms.Sample(s, transforms.SampleConfig{Splits: splits, Header: header, K: 1000, Seed: 1, Roots: 1})
 	model := transforms.Fit(s, summary, transforms.FitConfig{Seed: 1})
-	rows := transforms.Generate(s, model, 500, 1)
+	rows := transforms.Generate(s, transforms.ModelPCollection(model), 500, 1)
 	textio.Write(s, filepath.Join(dir, "rows.txt"), beam.ParDo(s, rowLine, rows))
 	if err := beamx.Run(ctx, p); err != nil {
 		log.Fatal(err)

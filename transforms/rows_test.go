@@ -45,7 +45,7 @@ func TestGenerateRowsMatchShards(t *testing.T) {
 		t.Fatalf("%d rows written, want %d", len(want), rows)
 	}
 	p, s := beam.NewPipelineWithRoot()
-	got := beam.ParDo(s, csvLineOf, Generate(s, beam.Create(s, model), rows, 9))
+	got := beam.ParDo(s, csvLineOf, Generate(s, ModelBytes(model), rows, 9))
 	passert.Equals(s, got, want...)
 	if err := ptest.Run(p); err != nil {
 		t.Fatal(err)

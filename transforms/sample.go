@@ -1,8 +1,11 @@
-// Package transforms holds vgmsynth's Beam composite transforms: reading and
-// sampling a table, fitting the model in a combine step, generating rows in
-// shards and writing them where they are generated, then finalising the
-// output. The statistics live in package vgm and its sub-packages; this
-// package only moves data between them.
+// Package transforms holds vgmsynth's Beam composite transforms, each a
+// function of beam.Scope: Sample reads and samples a table, Fit fits the
+// model, GenerateShards, Encode and Decode write files where their rows
+// are made (one shard worker; package sink commits the files), Generate
+// returns generated rows as a PCollection for sinks of the user's own, and
+// CheckCopies looks for generated rows that copy real ones. The statistics
+// live in package vgm and its sub-packages (the row codec and the copy
+// counter in vgm/table); this package only moves data between them.
 package transforms
 
 import (
@@ -25,9 +28,7 @@ import (
 func init() {
 	beam.RegisterType(reflect.TypeOf((*table.Summary)(nil)).Elem())
 	beam.RegisterCoder(reflect.TypeOf((*table.Summary)(nil)).Elem(), encodeSummary, decodeSummary)
-	register.DoFn3x1[context.Context, []byte, func(tableio.Split), error](&listSplitsFn{})
-	register.DoFn3x1[context.Context, tableio.Split, func(table.Summary), error](&summariseFn{})
-	register.Emitter1[tableio.Split]()
+	register.DoFn3x1[context.Context, Task, func(table.Summary), error](&summariseFn{})
 	register.Emitter1[table.Summary]()
 	register.Combiner3[table.Summary, table.Summary, table.Summary](&mergeSummariesFn{})
 }
@@ -144,43 +145,11 @@ type SampleConfig struct {
 // combine, exactly, so the result does not depend on how the work was
 // distributed.
 func Sample(s beam.Scope, cfg SampleConfig) beam.PCollection {
-	s = s.Scope("Sample")
-	var partials []beam.PCollection
-	for _, splits := range distribute(cfg.Splits, cfg.Roots) {
-		splitsCol := beam.ParDo(s, &listSplitsFn{Splits: splits}, beam.Impulse(s))
-		if cfg.Roots <= 1 {
-			splitsCol = beam.Reshuffle(s, splitsCol)
-		}
-		partials = append(partials, beam.ParDo(s, &summariseFn{Header: cfg.Header, K: cfg.K, Seed: cfg.Seed, Hooks: cfg.Hooks}, splitsCol))
-	}
-	all := partials[0]
-	if len(partials) > 1 {
-		all = beam.Flatten(s, partials...)
-	}
+	s = s.Scope("vgmsynth.Sample")
+	all := spread(s, splitTasks(cfg.Splits), cfg.Roots, func(tasks beam.PCollection) beam.PCollection {
+		return beam.ParDo(s, &summariseFn{Header: cfg.Header, K: cfg.K, Seed: cfg.Seed, Hooks: cfg.Hooks}, tasks)
+	})
 	return beam.Combine(s, &mergeSummariesFn{Header: cfg.Header, K: cfg.K, Seed: cfg.Seed}, all)
-}
-
-// distribute deals items round-robin into n lists (at least one, and no
-// more lists than items unless there are none).
-func distribute[T any](items []T, n int) [][]T {
-	n = max(1, min(n, len(items)))
-	out := make([][]T, n)
-	for i, it := range items {
-		out[i%n] = append(out[i%n], it)
-	}
-	return out
-}
-
-// listSplitsFn emits the splits one read root is responsible for.
-type listSplitsFn struct {
-	Splits []tableio.Split
-}
-
-func (fn *listSplitsFn) ProcessElement(_ context.Context, _ []byte, emit func(tableio.Split)) error {
-	for _, sp := range fn.Splits {
-		emit(sp)
-	}
-	return nil
 }
 
 // summariseFn reads the splits of a bundle into one partial summary,
@@ -202,8 +171,8 @@ func (fn *summariseFn) StartBundle(_ context.Context, _ func(table.Summary)) {
 	fn.splits = nil
 }
 
-func (fn *summariseFn) ProcessElement(_ context.Context, sp tableio.Split, _ func(table.Summary)) error {
-	fn.splits = append(fn.splits, sp)
+func (fn *summariseFn) ProcessElement(_ context.Context, t Task, _ func(table.Summary)) error {
+	fn.splits = append(fn.splits, t.Split)
 	return nil
 }
 

@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/vgmsynth/vgmsynth/transforms"
+	"github.com/vgmsynth/vgmsynth/transforms/sink"
 )
 
 // The bad-input corpus lives in testdata/bad at the repository root; the
@@ -45,7 +45,7 @@ func assertClean(t *testing.T, msg string) {
 // readOutput reads the single CSV shard of an output.
 func readOutput(t *testing.T, prefix string) [][]string {
 	t.Helper()
-	f, err := os.Open(transforms.ShardName(prefix, 0, 1, "csv", ""))
+	f, err := os.Open(sink.ShardName(prefix, 0, 1, "csv", ""))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,6 +119,17 @@ func TestBadInputCorpus(t *testing.T) {
 			fmt.Fprintf(w, "%d,%s\n", i, []string{"low", "high", "n/a"}[i%3])
 		}
 	})
+	// A million columns: refused at the header, before any row is read.
+	tooWide := gen("million_columns.csv", func(w *strings.Builder) {
+		for i := range 1000000 {
+			if i > 0 {
+				w.WriteByte(',')
+			}
+			fmt.Fprintf(w, "c%d", i)
+		}
+		w.WriteString("\n")
+		w.WriteString(strings.Repeat("1,", 999999) + "1\n")
+	})
 	fifo := filepath.Join(dir, "fifo.csv")
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
 		t.Fatal(err)
@@ -180,6 +191,7 @@ func TestBadInputCorpus(t *testing.T) {
 			}
 		}},
 		{"corrupt Parquet footer", corpus + "corrupt_footer.parquet", 1, []string{"corrupt_footer.parquet", "not a readable Parquet file"}, nil},
+		{"a million columns", tooWide, 1, []string{"million_columns.csv:1", "1000000 columns", "more than the 10000"}, nil},
 		{"glob matching nothing", filepath.Join(dir, "nothing-*.csv"), 1, []string{"nothing-*.csv", "matches nothing"}, nil},
 		{"directory", dir, 1, []string{dir, "is a directory"}, nil},
 		{"named pipe", fifo, 1, []string{"fifo.csv", "named pipe", "not a regular file"}, nil},

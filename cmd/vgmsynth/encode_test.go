@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vgmsynth/vgmsynth/transforms"
+	"github.com/vgmsynth/vgmsynth/transforms/sink"
 )
 
 func readCSV(t *testing.T, path string) [][]string {
@@ -40,11 +40,11 @@ func TestEncodeDecodeCommands(t *testing.T) {
 	if code, msg := vgmsynth(t, "decode", "--model", model, "--input", enc+"-*.parquet", "--output", dec, "--quiet"); code != 0 {
 		t.Fatalf("decode: exit %d: %s", code, msg)
 	}
-	b, err := os.ReadFile(transforms.ManifestName(dec))
+	b, err := os.ReadFile(sink.ManifestName(dec))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var man transforms.Manifest
+	var man sink.Manifest
 	if err := json.Unmarshal(b, &man); err != nil {
 		t.Fatal(err)
 	}

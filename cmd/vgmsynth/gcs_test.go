@@ -16,7 +16,7 @@ import (
 	"github.com/fsouza/fake-gcs-server/fakestorage"
 	"github.com/parquet-go/parquet-go"
 	"github.com/vgmsynth/vgmsynth/pipeline"
-	"github.com/vgmsynth/vgmsynth/transforms"
+	"github.com/vgmsynth/vgmsynth/transforms/sink"
 	"google.golang.org/api/iterator"
 )
 
@@ -90,10 +90,10 @@ func listObjects(t *testing.T, c *storage.Client, bucket string) []string {
 // checkGCSOutput checks an output on the emulator against its manifest:
 // row and shard counts, each object's size and CRC32C, and each shard's
 // rows as read back (CSV lines, Parquet row counts).
-func checkGCSOutput(t *testing.T, c *storage.Client, prefix, format string, rows int64, shards int) transforms.Manifest {
+func checkGCSOutput(t *testing.T, c *storage.Client, prefix, format string, rows int64, shards int) sink.Manifest {
 	t.Helper()
-	var m transforms.Manifest
-	if err := json.Unmarshal(getObject(t, c, transforms.ManifestName(prefix)), &m); err != nil {
+	var m sink.Manifest
+	if err := json.Unmarshal(getObject(t, c, sink.ManifestName(prefix)), &m); err != nil {
 		t.Fatal(err)
 	}
 	if m.Rows != rows || len(m.Shards) != shards || m.Format != format {

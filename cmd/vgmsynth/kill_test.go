@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vgmsynth/vgmsynth/transforms"
+	"github.com/vgmsynth/vgmsynth/transforms/sink"
 )
 
 // TestKill starts generate, kills it with SIGKILL at a random moment, and
@@ -109,7 +109,7 @@ func TestKill(t *testing.T) {
 			time.Sleep(time.Duration(rng.Int64N(int64(full / 3))))
 		case 2:
 			when = "finalising"
-			waitFor(func() bool { _, err := os.Stat(transforms.PendingName(prefix)); return err == nil }, 2*full)
+			waitFor(func() bool { _, err := os.Stat(sink.PendingName(prefix)); return err == nil }, 2*full)
 			time.Sleep(time.Duration(rng.Int64N(int64(12 * stepDelay))))
 		}
 		cmd.Process.Kill()
@@ -166,17 +166,17 @@ func waitFor(cond func() bool, limit time.Duration) {
 func outputState(t *testing.T, prefix string) string {
 	t.Helper()
 	shards, _ := filepath.Glob(prefix + "-?????-of-?????.*")
-	if _, err := os.Stat(transforms.PendingName(prefix)); err == nil {
+	if _, err := os.Stat(sink.PendingName(prefix)); err == nil {
 		return "journal"
 	}
-	data, err := os.ReadFile(transforms.ManifestName(prefix))
+	data, err := os.ReadFile(sink.ManifestName(prefix))
 	if err != nil {
 		if len(shards) > 0 {
 			t.Fatalf("final-named shards without a manifest or journal: %v", shards)
 		}
 		return "none"
 	}
-	var man transforms.Manifest
+	var man sink.Manifest
 	if err := json.Unmarshal(data, &man); err != nil {
 		t.Fatalf("manifest: %v\n%s", err, data)
 	}
@@ -230,7 +230,7 @@ func TestInterrupt(t *testing.T) {
 		want string
 	}{
 		{"writing", func(prefix string) bool { m, _ := filepath.Glob(prefix + ".vgmsynth-tmp-*/*.csv"); return len(m) > 0 }, 1, "interrupted; no output was finalised"},
-		{"finalising", func(prefix string) bool { _, err := os.Stat(transforms.PendingName(prefix)); return err == nil }, 0, "interrupted after every shard was written: completed the output"},
+		{"finalising", func(prefix string) bool { _, err := os.Stat(sink.PendingName(prefix)); return err == nil }, 0, "interrupted after every shard was written: completed the output"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			prefix := filepath.Join(dir, tc.name, "out")

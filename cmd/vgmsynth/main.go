@@ -29,6 +29,7 @@ import (
 	"github.com/vgmsynth/vgmsynth/pipeline"
 	"github.com/vgmsynth/vgmsynth/runners"
 	"github.com/vgmsynth/vgmsynth/transforms"
+	"github.com/vgmsynth/vgmsynth/transforms/sink"
 	"github.com/vgmsynth/vgmsynth/transforms/tableio"
 	"github.com/vgmsynth/vgmsynth/vgm/rules"
 	"github.com/vgmsynth/vgmsynth/vgm/table"
@@ -213,7 +214,7 @@ var commands = map[string]command{
 				p, s := beam.NewPipelineWithRoot()
 				m, err := pipeline.BuildFit(ctx, s, input)
 				if err != nil {
-					return err
+					return flagContext(err)
 				}
 				transforms.WriteModel(s, m, *model)
 				if err := execute(ctx, p, common, "read", 0); err != nil {
@@ -254,13 +255,13 @@ var commands = map[string]command{
 					}
 				}
 				p, s := beam.NewPipelineWithRoot()
-				if err := pipeline.BuildGenerateFrom(ctx, s, data, o); err != nil {
-					return explainCondition(fs, err)
+				if err := pipeline.BuildGenerate(ctx, s, transforms.ModelBytes(data), o); err != nil {
+					return explainCondition(fs, flagContext(err))
 				}
-				if err := finish(ctx, o, common, execute(ctx, p, common, "wrote", o.Rows)); err != nil {
+				if err := finish(ctx, o.Prefix, o.RunID, common, execute(ctx, p, common, "wrote", o.Rows)); err != nil {
 					return err
 				}
-				common.logf("wrote %d rows to %s (manifest %s)\n", o.Rows, o.Prefix, transforms.ManifestName(o.Prefix))
+				common.logf("wrote %d rows to %s (manifest %s)\n", o.Rows, o.Prefix, sink.ManifestName(o.Prefix))
 				return nil
 			}
 		},
@@ -288,20 +289,20 @@ var commands = map[string]command{
 				p, s := beam.NewPipelineWithRoot()
 				m, sample, err := pipeline.BuildFitSample(ctx, s, input)
 				if err != nil {
-					return err
+					return flagContext(err)
 				}
 				if *model != "" {
 					transforms.WriteModel(s, m, *model)
 				}
-				if err := pipeline.BuildGenerate(ctx, s, m, o); err != nil {
-					return err
+				if err := pipeline.BuildGenerate(ctx, s, transforms.ModelPCollection(m), o); err != nil {
+					return flagContext(err)
 				}
-				pipeline.BuildCopyCheck(s, sample, m, o)
-				if err := finish(ctx, o, common, execute(ctx, p, common, "processed", 0)); err != nil {
+				pipeline.BuildCopyCheck(s, sample, transforms.ModelPCollection(m), o)
+				if err := finish(ctx, o.Prefix, o.RunID, common, execute(ctx, p, common, "processed", 0)); err != nil {
 					return err
 				}
 				reportCopies(common)
-				common.logf("wrote %d rows to %s (manifest %s)\n", o.Rows, o.Prefix, transforms.ManifestName(o.Prefix))
+				common.logf("wrote %d rows to %s (manifest %s)\n", o.Rows, o.Prefix, sink.ManifestName(o.Prefix))
 				return nil
 			}
 		},
@@ -521,14 +522,15 @@ func reportCopies(c *common) {
 	}
 }
 
-// finish cleans up after a generating job that failed or was interrupted:
-// it removes the run's temporary files, unless every shard had been
-// written, in which case it completes the output and the command succeeds.
-func finish(ctx context.Context, o pipeline.Output, c *common, err error) error {
+// finish cleans up after a job writing files under prefix, run as runID,
+// that failed or was interrupted: it removes the run's temporary files,
+// unless every shard had been written, in which case it completes the
+// output and the command succeeds.
+func finish(ctx context.Context, prefix, runID string, c *common, err error) error {
 	if err == nil {
 		return nil
 	}
-	finished, aerr := pipeline.Abandon(context.Background(), o)
+	finished, aerr := pipeline.Abandon(context.Background(), prefix, runID)
 	if finished {
 		why := "interrupted"
 		if ctx.Err() == nil {

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vgmsynth/vgmsynth/transforms"
+	"github.com/vgmsynth/vgmsynth/transforms/sink"
 )
 
 // syncBuffer collects a child process's output.
@@ -124,13 +124,13 @@ func shardPath(prefix string, i, n int, format string) string {
 
 // readManifest reads and checks a local output's manifest: the row count,
 // the shard count and each shard's size.
-func readManifest(t *testing.T, prefix string, rows int64, shards int) transforms.Manifest {
+func readManifest(t *testing.T, prefix string, rows int64, shards int) sink.Manifest {
 	t.Helper()
-	data, err := os.ReadFile(transforms.ManifestName(prefix))
+	data, err := os.ReadFile(sink.ManifestName(prefix))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m transforms.Manifest
+	var m sink.Manifest
 	if err := json.Unmarshal(data, &m); err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func readManifest(t *testing.T, prefix string, rows int64, shards int) transform
 }
 
 // csvRows counts the data rows of a CSV output's shards (each has a header).
-func csvRows(t *testing.T, m transforms.Manifest) int64 {
+func csvRows(t *testing.T, m sink.Manifest) int64 {
 	t.Helper()
 	var n int64
 	for _, s := range m.Shards {

@@ -120,7 +120,44 @@ func sniffDelimiter(ctx context.Context, p string) (byte, error) {
 	if err != nil {
 		return 0, fmt.Errorf("read %s: %w", p, err)
 	}
-	return DetectDelimiter(head), nil
+	d := DetectDelimiter(head)
+	lines := sniffSplit(head)
+	if len(lines) > 0 && countFields(lines[0], d) == 1 {
+		if o, n := otherDelimiter(lines); o != 0 {
+			return 0, fmt.Errorf("%s:1: the header reads as one column, yet %q splits each of the first %d lines into %d fields: is %q the delimiter? vgmsynth reads fields delimited by ',' ';' tab or '|' (--delimiter); convert the file to one of those", p, o, len(lines), n, o)
+		}
+	}
+	return d, nil
+}
+
+// otherDelimiters are field delimiters seen in the wild that vgmsynth does
+// not read; characters that also sit inside values of one column ('.',
+// '-', '/', a space) are left out, so that a one-column table is never
+// refused for them.
+var otherDelimiters = []byte{':', '#', '~', '^', '!', '*', '=', '&', '@', 0x01, 0x1e, 0x1f}
+
+// otherDelimiter looks for one of otherDelimiters that splits every line
+// (at least two) into as many fields, more than one: the mark of a file
+// delimited by something vgmsynth does not read. It returns the character
+// splitting into the most fields, or 0.
+func otherDelimiter(lines [][]byte) (byte, int) {
+	if len(lines) < 2 {
+		return 0, 0
+	}
+	best, bestFields := byte(0), 1
+	for _, c := range otherDelimiters {
+		want := countFields(lines[0], c)
+		for _, l := range lines[1:] {
+			if countFields(l, c) != want {
+				want = 0
+				break
+			}
+		}
+		if want > bestFields {
+			best, bestFields = c, want
+		}
+	}
+	return best, bestFields
 }
 
 // delimiterHint words, for a record whose field count differs from the

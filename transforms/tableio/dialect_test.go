@@ -95,3 +95,36 @@ func FuzzDetectDelimiter(f *testing.F) {
 		}
 	})
 }
+
+// TestUnreadDelimiter checks that a file delimited by a character vgmsynth
+// does not read is refused with a message naming it, while one-column
+// files whose values hold such characters read.
+func TestUnreadDelimiter(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       string // a part of the error; empty: reads as one column
+	}{
+		{"colon", "count:kind\n1:a\n2:b\n", `':' splits each of the first 3 lines into 2 fields: is ':' the delimiter?`},
+		{"hash", "a#b#c\n1#2#3\n", `'#' splits each of the first 2 lines into 3 fields`},
+		{"unit separator", "a\x1fb\n1\x1f2\n", `'\x1f' splits`},
+		{"times", "time\n10:49:41\n11:00:02\n", ""},
+		{"one value", "note\nhello: world\n", ""},
+		{"dotted header", "price.usd\n1.5\n2.25\n", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "t.csv")
+			os.WriteFile(p, []byte(tc.text), 0o644)
+			h, _, err := ReadHeader(context.Background(), p, 0)
+			if tc.want == "" {
+				if err != nil || len(h) != 1 {
+					t.Fatalf("ReadHeader = %q, %v; want one column", h, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), "t.csv:1: ") || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "--delimiter") {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}

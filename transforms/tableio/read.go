@@ -1,6 +1,7 @@
 // Package tableio reads tables from CSV and Parquet files in splits that
-// workers can process independently, and writes generated blocks of rows as
-// CSV or Parquet. It is plain Go on Beam's filesystem abstraction (local
+// workers can process independently, writes generated blocks of rows as
+// CSV or Parquet, encoded rows as Parquet and decoded rows as (compressed)
+// CSV, and reads and writes small files. It is plain Go on Beam's filesystem abstraction (local
 // paths, gs://, ...); the Beam transforms in package transforms call it.
 package tableio
 
@@ -20,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	"github.com/vgmsynth/vgmsynth/vgm/table"
 )
 
 // MaxFieldBytes is the longest field accepted in a CSV input.
@@ -326,6 +328,9 @@ func ReadHeader(ctx context.Context, p string, delim byte) ([]string, byte, erro
 				return nil, 0, fmt.Errorf("%s:1: header column %d: %w", p, i+1, err)
 			}
 		}
+	}
+	if len(cols) > table.MaxColumns {
+		return nil, 0, fmt.Errorf("%s:1: the header has %d columns, more than the %d a model may hold (select the columns you need first)", p, len(cols), table.MaxColumns)
 	}
 	seen := map[string]int{}
 	for i, c := range cols {

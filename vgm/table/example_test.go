@@ -119,5 +119,5 @@ func ExampleConditional() {
 	// 61.64,Oslo
 	// 17.81,Lima
 	// 18.88,Lima
-	// 11.73,Lima
+	// 12.65,Lima
 }

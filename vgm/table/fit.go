@@ -212,7 +212,7 @@ func fitColumn(name string, j int, s *Summary, rows []SampledRow, opt FitOptions
 		if err != nil {
 			return nil, nil, fmt.Errorf("column %q: %w", name, err)
 		}
-		col.VGM, col.Atoms, col.Tails = mix, atoms, fitTails(x)
+		col.VGM, col.Atoms, col.Tails = mix, atoms, fitTails(rest)
 		lo, hi := slices.Min(x), slices.Max(x)
 		if col.Kind != Datetime && st.Numbers > 0 && !st.Text && !col.Format.shaped() {
 			lo, hi = st.Min, st.Max // exact, over every row

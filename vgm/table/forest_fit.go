@@ -73,11 +73,12 @@ func forestFeatures(m *Model, rows []SampledRow, r *rng.Rand) (*forestData, []Ca
 	n := len(rows)
 	d := &forestData{n: n, z: make([][]float64, len(m.Columns)), states: make([][]int32, len(m.Columns))}
 	var cal []CalendarPart
+	margs := marginals(m)
 	for j := range m.Columns {
 		c := &m.Columns[j]
 		switch {
 		case c.inCopula():
-			mg := newMarginal(c.VGM, c.Atoms, c.Tails)
+			mg := margs[j]
 			z := make([]float64, n)
 			codes := make([]uint16, n)
 			secs := make([]float64, n)

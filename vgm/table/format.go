@@ -32,6 +32,11 @@ type Format struct {
 	Width int `json:"width,omitempty"`
 	// Layout is a datetime's Go time layout.
 	Layout string `json:"layout,omitempty"`
+	// Step is the resolution, in seconds, of a datetime whose values all
+	// fall on whole minutes, hours or days of their local time though the
+	// layout spells finer parts (hourly readings written "01:00:00"):
+	// generated values fall on the same grid. Zero for none.
+	Step int `json:"step,omitempty"`
 	// ZoneOffset is the UTC offset, in seconds, datetimes are printed in;
 	// ZoneName the zone's abbreviation, for layouts that print one.
 	ZoneOffset int    `json:"zone_offset,omitempty"`

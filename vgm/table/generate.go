@@ -64,6 +64,8 @@ type genColumn struct {
 	alias  *rng.Alias
 	lo, hi float64
 	round  float64 // Integer and Datetime values are rounded to a multiple of 1/round
+	step   float64 // or a Datetime to a multiple of step seconds of local time (Format.Step)
+	shift  float64 // the local time's UTC offset, for step
 	ids    idGen
 	days   *dayCache // Datetime columns with a day-first layout
 	shaped bool      // a number spelt with more than digits and a point
@@ -74,7 +76,9 @@ type genColumn struct {
 // value rounds and clips a drawn number to the column's resolution and
 // observed range.
 func (c *genColumn) value(x float64) float64 {
-	if c.round == 1 {
+	if c.step != 0 {
+		x = round((x+c.shift)/c.step)*c.step - c.shift
+	} else if c.round == 1 {
 		x = round(x)
 	} else if c.round != 0 {
 		x = round(x*c.round) / c.round
@@ -103,13 +107,14 @@ func NewGenerator(m *Model) (*Generator, error) {
 		return nil, err
 	}
 	g := &Generator{Model: m}
+	margs := marginals(m)
 	for i := range m.Columns {
 		c := &m.Columns[i]
 		gc := genColumn{Column: c, shaped: c.Format.shaped(), novel: -1}
 		switch {
 		case c.NullFraction == 1:
 		case c.Kind.Numeric():
-			gc.marg = newMarginal(c.VGM, c.Atoms, c.Tails)
+			gc.marg = margs[i]
 			gc.lo, gc.hi = *c.Min, *c.Max
 			switch c.Kind {
 			case Integer:
@@ -118,6 +123,9 @@ func NewGenerator(m *Model) (*Generator, error) {
 				gc.round = math.Pow10(c.Format.Decimals)
 				if c.Format.DateOnly() {
 					gc.round = 1.0 / 86400 // whole days
+				}
+				if c.Format.Step > 0 {
+					gc.step, gc.shift = float64(c.Format.Step), float64(c.Format.ZoneOffset)
 				}
 				if c.Format.Decimals == 0 {
 					off := float64(c.Format.ZoneOffset)

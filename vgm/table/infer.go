@@ -232,9 +232,52 @@ func inferDatetime(values []string) (Format, bool) {
 			f.Decimals = d
 			f.Layout = strings.Replace(layout, "05", "05."+strings.Repeat("0", d), 1)
 		}
+		f.Step = datetimeStep(f, values)
 		return f, true
 	}
 	return Format{}, false
+}
+
+// datetimeSteps are the resolutions a datetime column may keep, coarsest
+// first, in seconds.
+var datetimeSteps = []int64{86400, 3600, 1800, 900, 600, 300, 60}
+
+// minStepValues is how many values it takes to trust a resolution: the
+// chance that so many values of a finer column all fall on whole minutes
+// is below 60⁻¹⁰.
+const minStepValues = 10
+
+// datetimeStep returns the coarsest of datetimeSteps on which every value
+// falls in local time, finer than the layout's own resolution, or 0.
+func datetimeStep(f Format, values []string) int {
+	if f.Decimals > 0 || f.DateOnly() || len(values) < minStepValues {
+		return 0
+	}
+	unit := int64(1) // what the layout spells: seconds or minutes
+	if !strings.Contains(f.Layout, "05") {
+		unit = 60
+	}
+	for _, step := range datetimeSteps {
+		if step <= unit || (f.TimeOnly() && step >= 86400) {
+			continue
+		}
+		all := true
+		for _, v := range values {
+			t, err := time.Parse(f.Layout, v)
+			if err != nil {
+				return 0
+			}
+			_, off := t.Zone()
+			if (t.Unix()+int64(off))%step != 0 {
+				all = false
+				break
+			}
+		}
+		if all {
+			return int(step)
+		}
+	}
+	return 0
 }
 
 // yearZero is the Unix time of 0000-01-01, the date time.Parse gives a

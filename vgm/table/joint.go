@@ -141,11 +141,12 @@ func fitJoint(m *Model, rows []SampledRow, seed uint64) error {
 	var copCols []int
 	var scores [][]float64
 	var vars []variable
+	margs := marginals(m)
 	for j := range m.Columns {
 		c := &m.Columns[j]
 		switch {
 		case c.inCopula():
-			mg := newMarginal(c.VGM, c.Atoms, c.Tails)
+			mg := margs[j]
 			z := make([]float64, n)
 			bins := make([]int32, n)
 			for i, row := range rows {

@@ -3,9 +3,12 @@
 // (a variational Gaussian mixture for numbers and datetimes, frequencies for
 // categories), stores the result as a versioned JSON model file and
 // generates new rows from it in fixed-size, deterministically seeded blocks.
+// With a fitted model it also encodes and decodes whole rows (RowEncoder,
+// RowDecoder: mode-specific normalisation) and counts generated rows that
+// copy sampled real ones (CountCopies).
 //
 // The package is pure Go: it knows nothing about Beam, files or formats
-// beyond the text layout of single values.
+// beyond the text layout of single values and of a CSV line.
 package table
 
 import (

@@ -2,7 +2,9 @@ package table
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/vgmsynth/vgmsynth/vgm"
 )
@@ -15,9 +17,12 @@ type Atom struct {
 }
 
 // Tails keeps a numeric column's extremes, which a mixture fitted to the
-// bulk of the data smooths away: the sample's quantiles at evenly spaced
-// probabilities in [0, P] (Low) and [1−P, 1] (High), from the minimum to
-// the maximum. Generated values in the tails interpolate between them.
+// bulk of the data smooths away: the quantiles of the sampled values that
+// are not atoms (the values the mixture is fitted to) at evenly spaced
+// probabilities in [0, P] (Low) and [1−P, 1] (High), from their minimum to
+// their maximum. Generated values in the tails interpolate between them,
+// so the mixture never spills past the bulk's range into the gap before a
+// sentinel such as -1 or 9999-12-31.
 type Tails struct {
 	P    float64   `json:"p"`
 	Low  []float64 `json:"low"`
@@ -141,18 +146,55 @@ func newMarginal(mix *vgm.Mixture, atoms []Atom, tails *Tails) *marginal {
 	return m
 }
 
+// marginals builds the marginal of every column in the copula (nil for the
+// others), on all cores: building a marginal's quantile table dominates
+// the setup of a wide model. Each marginal depends on its column only, so
+// the result is the same for any number of cores.
+func marginals(m *Model) []*marginal {
+	out := make([]*marginal, len(m.Columns))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(m.Columns)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				c := &m.Columns[j]
+				out[j] = newMarginal(c.VGM, c.Atoms, c.Tails)
+			}
+		}()
+	}
+	for j := range m.Columns {
+		if m.Columns[j].inCopula() {
+			next <- j
+		}
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
 // quantile maps u in [0, 1) to a value: in the tails by the kept
 // quantiles, elsewhere by the atoms and the mixture.
 func (m *marginal) quantile(u float64) float64 {
-	if t := m.tails; t != nil {
-		if u < t.P {
-			return tailAt(t.Low, u/t.P)
-		}
-		if u > 1-t.P {
-			return tailAt(t.High, (u-(1-t.P))/t.P)
-		}
+	if len(m.atoms) == 0 {
+		return m.rest(u)
 	}
 	return m.body(u)
+}
+
+// rest maps p in [0, 1) to a value of the distribution without its atoms:
+// in the tails by the kept quantiles, elsewhere by the mixture's.
+func (m *marginal) rest(p float64) float64 {
+	if t := m.tails; t != nil {
+		if p < t.P {
+			return tailAt(t.Low, p/t.P)
+		}
+		if p > 1-t.P {
+			return tailAt(t.High, (p-(1-t.P))/t.P)
+		}
+	}
+	return m.mixQuantile(p)
 }
 
 // clamp limits x to [lo, hi] with plain comparisons, which cost several
@@ -185,7 +227,7 @@ func (m *marginal) body(u float64) float64 {
 	prev := 0.0
 	for i, a := range m.atoms {
 		if u < m.lo[i] {
-			return m.mixQuantile((u - prev) / (1 - m.w))
+			return m.rest((u - prev) / (1 - m.w))
 		}
 		if u < m.lo[i]+a.Frequency {
 			return a.Value
@@ -195,7 +237,7 @@ func (m *marginal) body(u float64) float64 {
 	if m.w >= 1 {
 		return m.atoms[len(m.atoms)-1].Value
 	}
-	return m.mixQuantile((u - prev) / (1 - m.w))
+	return m.rest((u - prev) / (1 - m.w))
 }
 
 // probability maps a value to u = F(x); an atom maps to a point of its

@@ -154,6 +154,9 @@ func (c *Column) validate() error {
 	if !(c.NullFraction >= 0 && c.NullFraction <= 1) {
 		return fmt.Errorf("null_fraction %v is not in [0, 1]", c.NullFraction)
 	}
+	if c.Format.Step < 0 || c.Format.Step > 86400 {
+		return fmt.Errorf("step %d is not in [0, 86400]", c.Format.Step)
+	}
 	if c.Format.Decimals < 0 || c.Format.Decimals > 17 {
 		return fmt.Errorf("format.decimals %d is not in [0, 17]", c.Format.Decimals)
 	}

@@ -50,6 +50,11 @@ var shapeFiles = []struct {
 		{"anteil", Float, `^\d{1,2},\d$`, ""},
 		{"zeit", Datetime, `^\d\d:\d\d$`, ""},
 	}},
+	{"hourly.csv", ',', 0, []shapeCase{
+		{"reading_at", Datetime, `^\d{4}/\d\d/\d\d \d\d:00:00$`, ""},
+		{"slot", Datetime, `^\d\d:(00|15|30|45):00$`, ""},
+		{"local_day", Datetime, `^\d{4}-\d\d-\d\dT00:00:00\+05:30$`, ""},
+	}},
 	{"science.csv", ',', 0, []shapeCase{
 		{"ratio", Float, `^(0\.\d{1,12}|\d\.\d+e-\d\d)$`, ""},
 		{"tiny", Float, `^\d\.\d{3}e-\d\d$`, ""},
@@ -145,7 +150,7 @@ func TestShapesRoundTrip(t *testing.T) {
 func sameSpelling(a, b Format) bool {
 	return a.Layout == b.Layout && a.Prefix == b.Prefix && a.Suffix == b.Suffix && a.Thousands == b.Thousands &&
 		a.DecimalMark == b.DecimalMark && a.Width == b.Width && a.True == b.True && a.False == b.False &&
-		a.Exponent == b.Exponent && a.ZoneOffset == b.ZoneOffset && a.ZoneName == b.ZoneName
+		a.Exponent == b.Exponent && a.ZoneOffset == b.ZoneOffset && a.ZoneName == b.ZoneName && a.Step == b.Step
 }
 
 func readShapes(t testing.TB, file string, comma rune) ([]string, [][]string) {

@@ -290,6 +290,7 @@ type textGen struct {
 	chain    map[string]pick
 	avoid    []uint32
 	kept     map[string]bool // the column's kept categories
+	fallback pick            // the kept categories by frequency; no values if none
 }
 
 type pick struct {
@@ -329,8 +330,17 @@ func newTextGen(m *TextModel, cats []Category) (*textGen, error) {
 			return nil, fmt.Errorf("text model: %w", err)
 		}
 	}
+	var keep []Category
 	for _, c := range cats {
-		g.kept[c.Value] = true
+		if c.Value != NovelCategory {
+			g.kept[c.Value] = true
+			keep = append(keep, c)
+		}
+	}
+	if len(keep) > 0 {
+		if g.fallback, err = newPick(keep, false); err != nil {
+			return nil, fmt.Errorf("text model: %w", err)
+		}
 	}
 	return g, nil
 }
@@ -347,7 +357,13 @@ func (g *textGen) append(dst []byte, r *rng.Rand) []byte {
 			return dst
 		}
 	}
-	return dst[:start] // every draw copied a value: write a null
+	// Every draw copied a real value (a column whose new values can only
+	// recombine into real ones): write a kept category, which many rows
+	// share, or a null where the column keeps none.
+	if len(g.fallback.values) > 0 {
+		return append(dst[:start], g.fallback.values[g.fallback.alias.Sample(r)]...)
+	}
+	return dst[:start]
 }
 
 func (g *textGen) appendOnce(dst []byte, r *rng.Rand, newWords bool) []byte {
