@@ -15,25 +15,11 @@ import (
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/vgmsynth/vgmsynth/internal/testutil"
 	"github.com/vgmsynth/vgmsynth/vgm/quality"
 )
 
 const evalExample = "../examples/seattle-weather.csv"
-
-// readCSVFile reads a whole CSV file, header first.
-func readCSVFile(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs
-}
 
 // writeCSVFile writes records (header first) to dir/name and returns the
 // path.
@@ -55,7 +41,7 @@ func writeCSVFile(t *testing.T, dir, name string, recs [][]string) string {
 // independently: the same marginal distributions, no correlations.
 func shuffledColumns(t *testing.T, seed uint64) [][]string {
 	t.Helper()
-	recs := readCSVFile(t, evalExample)
+	recs := testutil.ReadCSV(t, evalExample)
 	header, rows := recs[0], recs[1:]
 	rng := rand.New(rand.NewPCG(seed, 0))
 	out := make([][]string, len(rows))
@@ -149,7 +135,7 @@ type weatherRow struct {
 }
 
 func TestEvaluateFilesParquet(t *testing.T) {
-	recs := readCSVFile(t, evalExample)
+	recs := testutil.ReadCSV(t, evalExample)
 	rows := make([]weatherRow, len(recs)-1)
 	num := func(s string) float64 {
 		v, err := strconv.ParseFloat(s, 64)
@@ -176,7 +162,7 @@ func TestEvaluateFilesParquet(t *testing.T) {
 
 func TestEvaluateFilesErrors(t *testing.T) {
 	dir := t.TempDir()
-	recs := readCSVFile(t, evalExample)
+	recs := testutil.ReadCSV(t, evalExample)
 	withExtra := make([][]string, len(recs))
 	for i, r := range recs {
 		v := "x"

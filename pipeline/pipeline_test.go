@@ -199,24 +199,49 @@ func TestRefusesExistingOutput(t *testing.T) {
 	}
 }
 
+// TestFailedRunLeavesNoFinalFiles fails the first attempt at shard 1 part
+// way through (prism does not retry bundles, so the job fails): no file may
+// stand under a final name where the job writes, and Abandon leaves the
+// directory empty. The same job without the failure writes its shards
+// there, which the same pattern finds.
 func TestFailedRunLeavesNoFinalFiles(t *testing.T) {
 	model := fitModel(t)
+	ctx := context.Background()
 	dir := t.TempDir()
-	// The temporary directory cannot be created: a file stands in its way.
-	blocker := filepath.Join(dir, "out")
-	if err := os.WriteFile(blocker, []byte("x"), 0o644); err != nil {
-		t.Fatal(err)
+	out := Output{Prefix: filepath.Join(dir, "rows"), Format: "csv", Rows: 20000, Shards: 2, Roots: 2, RunID: "failed"}
+	finals := func() []string {
+		t.Helper()
+		files, err := filepath.Glob(out.Prefix + "-*-of-*")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(sink.ManifestName(out.Prefix)); err == nil {
+			files = append(files, sink.ManifestName(out.Prefix))
+		}
+		return files
 	}
-	prefix := filepath.Join(blocker, "rows")
+	key, release := transforms.Hooks{FailFirstAttempt: func(shard int) bool { return shard == 1 }}.Register()
+	defer release()
+	failing := out
+	failing.Hooks = key
 	p, s := beam.NewPipelineWithRoot()
-	if err := BuildGenerate(context.Background(), s, transforms.ModelPCollection(beam.Create(s, model)), Output{Prefix: prefix, Format: "csv", Rows: 100, Shards: 2, Roots: 2}); err != nil {
+	if err := BuildGenerate(ctx, s, transforms.ModelPCollection(beam.Create(s, model)), failing); err != nil {
 		t.Fatal(err)
 	}
 	if err := ptest.Run(p); err == nil {
-		t.Fatal("run succeeded, want a failure")
+		t.Fatal("run succeeded, want the injected failure")
 	}
-	left, _ := filepath.Glob(filepath.Join(dir, "*-of-*"))
-	if len(left) > 0 {
+	if left := finals(); len(left) > 0 {
 		t.Fatalf("final files left behind: %v", left)
+	}
+	if finished, err := Abandon(ctx, failing.Prefix, failing.RunID); finished || err != nil {
+		t.Fatalf("Abandon: finished %v, err %v; want false, nil", finished, err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) > 0 {
+		t.Fatalf("after Abandon, %d entries left in %s (%s ...)", len(left), dir, left[0].Name())
+	}
+	out.RunID = "clean"
+	if files := generate(t, model, out); len(files) != 2 || len(finals()) != 3 {
+		t.Fatalf("a clean run wrote %v, want two shards and a manifest", finals())
 	}
 }

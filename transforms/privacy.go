@@ -32,14 +32,14 @@ type checkCopiesFn struct {
 }
 
 func (fn *checkCopiesFn) ProcessElement(ctx context.Context, model []byte, sum table.Summary) error {
-	m, err := table.DecodeModel(model)
+	g, err := generators.get(model)
 	if err != nil {
 		return err
 	}
-	if len(sum.Columns) != len(m.Columns) {
+	if len(sum.Columns) != len(g.Model.Columns) {
 		return nil
 	}
-	copies, n, err := table.CountCopies(m, sum.Sample, fn.Rows, fn.Seed)
+	copies, n, err := table.CountCopies(g, sum.Sample, fn.Rows, fn.Seed)
 	if err != nil {
 		return err
 	}

@@ -80,14 +80,7 @@ type generateRowsFn struct {
 }
 
 func (fn *generateRowsFn) ProcessElement(_ context.Context, r BlockRange, model []byte, emit func(Row)) error {
-	fn.once.Do(func() {
-		m, err := table.DecodeModel(model)
-		if err != nil {
-			fn.err = err
-			return
-		}
-		fn.gen, fn.err = table.NewGenerator(m)
-	})
+	fn.once.Do(func() { fn.gen, fn.err = generators.get(model) })
 	if fn.err != nil {
 		return fn.err
 	}

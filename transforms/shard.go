@@ -78,11 +78,13 @@ type shardWorker struct {
 
 func (w *shardWorker) prepare(job shardJob, model []byte) error {
 	w.once.Do(func() {
-		if w.m, w.err = table.DecodeModel(model); w.err != nil {
+		if job.Kind == jobGenerate {
+			if w.gen, w.err = generators.get(model); w.err == nil {
+				w.m = w.gen.Model
+			}
 			return
 		}
-		if job.Kind == jobGenerate {
-			w.gen, w.err = table.NewGenerator(w.m)
+		if w.m, w.err = table.DecodeModel(model); w.err != nil {
 			return
 		}
 		if w.cols, w.err = table.EncodedColumns(w.m); w.err != nil {

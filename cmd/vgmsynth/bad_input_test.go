@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -11,6 +10,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/vgmsynth/vgmsynth/internal/testutil"
 	"github.com/vgmsynth/vgmsynth/transforms/sink"
 )
 
@@ -45,16 +45,7 @@ func assertClean(t *testing.T, msg string) {
 // readOutput reads the single CSV shard of an output.
 func readOutput(t *testing.T, prefix string) [][]string {
 	t.Helper()
-	f, err := os.Open(sink.ShardName(prefix, 0, 1, "csv", ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs
+	return testutil.ReadCSV(t, sink.ShardName(prefix, 0, 1, "csv", ""))
 }
 
 // column returns column name of a CSV output's rows.

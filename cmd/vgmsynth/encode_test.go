@@ -1,30 +1,14 @@
 package main
 
 import (
-	"encoding/csv"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/vgmsynth/vgmsynth/transforms/sink"
+	"github.com/vgmsynth/vgmsynth/internal/testutil"
 )
-
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rows
-}
 
 func TestEncodeDecodeCommands(t *testing.T) {
 	dir := t.TempDir()
@@ -40,18 +24,10 @@ func TestEncodeDecodeCommands(t *testing.T) {
 	if code, msg := vgmsynth(t, "decode", "--model", model, "--input", enc+"-*.parquet", "--output", dec, "--quiet"); code != 0 {
 		t.Fatalf("decode: exit %d: %s", code, msg)
 	}
-	b, err := os.ReadFile(sink.ManifestName(dec))
-	if err != nil {
-		t.Fatal(err)
+	if man := readManifest(t, dec, 1461, 1); man.Format != "csv" {
+		t.Errorf("manifest %+v, want a csv file", man)
 	}
-	var man sink.Manifest
-	if err := json.Unmarshal(b, &man); err != nil {
-		t.Fatal(err)
-	}
-	if man.Rows != 1461 || man.Format != "csv" || len(man.Shards) != 1 {
-		t.Errorf("manifest %+v, want 1461 rows in one csv file", man)
-	}
-	want, got := readCSV(t, evaluateExample), readCSV(t, dec+"-00000-of-00001.csv")
+	want, got := testutil.ReadCSV(t, evaluateExample), testutil.ReadCSV(t, dec+"-00000-of-00001.csv")
 	if len(got) != len(want) {
 		t.Fatalf("%d lines decoded, want %d", len(got), len(want))
 	}

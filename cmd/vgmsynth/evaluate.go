@@ -7,18 +7,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 
 	"github.com/vgmsynth/vgmsynth/cmd/vgmsynth/internal/report"
 	"github.com/vgmsynth/vgmsynth/evaluate"
 	"github.com/vgmsynth/vgmsynth/transforms/tableio"
 )
-
-// evaluateStdout is where the evaluate command prints its report; tests
-// replace it.
-var evaluateStdout io.Writer = os.Stdout
 
 func init() {
 	commands["evaluate"] = command{
@@ -80,10 +74,10 @@ func init() {
 					if err != nil {
 						return err
 					}
-					if _, err := fmt.Fprintf(evaluateStdout, "%s\n", out); err != nil {
+					if _, err := fmt.Fprintf(stdout, "%s\n", out); err != nil {
 						return err
 					}
-				} else if err := ev.Report.WriteText(evaluateStdout); err != nil {
+				} else if err := ev.Report.WriteText(stdout); err != nil {
 					return err
 				}
 				if *report != "" {

@@ -13,18 +13,6 @@ import (
 
 const evaluateExample = "../../examples/seattle-weather.csv"
 
-// runEvaluateCLI calls run with stdout captured and returns the exit
-// status, stdout and stderr.
-func runEvaluateCLI(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	saved := evaluateStdout
-	var stdout, stderr bytes.Buffer
-	evaluateStdout = &stdout
-	defer func() { evaluateStdout = saved }()
-	code := run(args, &stderr)
-	return code, stdout.String(), stderr.String()
-}
-
 func TestEvaluateCommand(t *testing.T) {
 	dir := t.TempDir()
 	report := filepath.Join(dir, "sub", "report.html")
@@ -95,7 +83,7 @@ func TestEvaluateCommand(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, stdout, stderr := runEvaluateCLI(t, tt.args...)
+			code, stdout, stderr := runCLI(t, tt.args...)
 			if code != tt.code {
 				t.Fatalf("exit status %d, want %d; stderr:\n%s", code, tt.code, stderr)
 			}

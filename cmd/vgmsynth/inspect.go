@@ -4,17 +4,11 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"io"
-	"os"
 
 	"github.com/vgmsynth/vgmsynth/cmd/vgmsynth/internal/report"
 	"github.com/vgmsynth/vgmsynth/pipeline"
 	"github.com/vgmsynth/vgmsynth/vgm/table"
 )
-
-// inspectStdout is where the inspect command prints the summary; tests
-// replace it.
-var inspectStdout io.Writer = os.Stdout
 
 func init() {
 	commands["inspect"] = command{
@@ -42,7 +36,7 @@ func init() {
 				if err != nil {
 					return err
 				}
-				if err := report.DescribeModel(inspectStdout, m); err != nil {
+				if err := report.DescribeModel(stdout, m); err != nil {
 					return err
 				}
 				if *plotDir != "" {

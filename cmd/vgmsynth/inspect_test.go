@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -21,22 +20,11 @@ func fitExample(t *testing.T, dir string, extra ...string) string {
 	return model
 }
 
-// runInspectCLI calls run with stdout captured.
-func runInspectCLI(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	saved := inspectStdout
-	var stdout, stderr bytes.Buffer
-	inspectStdout = &stdout
-	defer func() { inspectStdout = saved }()
-	code := run(args, &stderr)
-	return code, stdout.String(), stderr.String()
-}
-
 func TestInspectCommand(t *testing.T) {
 	dir := t.TempDir()
 	model := fitExample(t, dir)
 	plots := filepath.Join(dir, "plots")
-	code, out, msg := runInspectCLI(t, "inspect", "--model", model, "--plot", plots, "--quiet")
+	code, out, msg := runCLI(t, "inspect", "--model", model, "--plot", plots, "--quiet")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, msg)
 	}
@@ -84,13 +72,13 @@ func TestInspectCommand(t *testing.T) {
 	if code, msg := vgmsynth(t, "fit", "--input", evaluateExample, "--model", indep, "--model-type", "independent", "--quiet"); code != 0 {
 		t.Fatalf("fit: exit %d: %s", code, msg)
 	}
-	if code, out, msg := runInspectCLI(t, "inspect", "--model", indep); code != 0 || !strings.Contains(out, "columns are independent") || strings.Contains(out, "network") {
+	if code, out, msg := runCLI(t, "inspect", "--model", indep); code != 0 || !strings.Contains(out, "columns are independent") || strings.Contains(out, "network") {
 		t.Errorf("independent model: exit %d, stdout %q, stderr %q", code, out, msg)
 	}
-	if code, _, msg := runInspectCLI(t, "inspect"); code != 2 || !strings.Contains(msg, "--model is required") {
+	if code, _, msg := runCLI(t, "inspect"); code != 2 || !strings.Contains(msg, "--model is required") {
 		t.Errorf("no --model: exit %d, %q", code, msg)
 	}
-	if code, _, msg := runInspectCLI(t, "inspect", "--model", evaluateExample); code != 1 || !strings.Contains(msg, "not a valid vgmsynth model") {
+	if code, _, msg := runCLI(t, "inspect", "--model", evaluateExample); code != 1 || !strings.Contains(msg, "not a valid vgmsynth model") {
 		t.Errorf("not a model: exit %d, %q", code, msg)
 	}
 }
@@ -98,7 +86,7 @@ func TestInspectCommand(t *testing.T) {
 // TestInspectForest checks the summary of the opt-in forest model.
 func TestInspectForest(t *testing.T) {
 	model := fitExample(t, t.TempDir(), "--model-type", "forest")
-	code, out, msg := runInspectCLI(t, "inspect", "--model", model, "--quiet")
+	code, out, msg := runCLI(t, "inspect", "--model", model, "--quiet")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, msg)
 	}

@@ -34,18 +34,7 @@ import (
 // prefix removes them. Then a normal run on the prefix succeeds, with
 // --overwrite exactly when a complete output exists.
 func TestKill(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and runs it some 50 times")
-	}
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go tool to build the binary")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "vgmsynth")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin, dir := buildBinary(t, "builds the binary and runs it some 50 times")
 	model := filepath.Join(dir, "model.json")
 	if out, err := exec.Command(bin, "fit", "--input", "../../examples/seattle-weather.csv", "--model", model, "--quiet").CombinedOutput(); err != nil {
 		t.Fatalf("fit: %v\n%s", err, out)
@@ -207,21 +196,30 @@ func outputState(t *testing.T, prefix string) string {
 	return "complete"
 }
 
-// TestInterrupt sends SIGINT to generate: while shards are written the run
-// stops with exit status 1 and removes its temporary files; once every
-// shard is written and finalisation has begun, it completes the output.
-func TestInterrupt(t *testing.T) {
+// buildBinary builds vgmsynth into a new temporary directory and returns
+// the binary's path and the directory; in -short mode, or without a go
+// tool, it skips the test (what saying why).
+func buildBinary(t *testing.T, what string) (bin, dir string) {
+	t.Helper()
 	if testing.Short() {
-		t.Skip("builds the binary")
+		t.Skip(what)
 	}
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("no go tool to build the binary")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "vgmsynth")
+	dir = t.TempDir()
+	bin = filepath.Join(dir, "vgmsynth")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
+	return bin, dir
+}
+
+// TestInterrupt sends SIGINT to generate: while shards are written the run
+// stops with exit status 1 and removes its temporary files; once every
+// shard is written and finalisation has begun, it completes the output.
+func TestInterrupt(t *testing.T) {
+	bin, dir := buildBinary(t, "builds the binary")
 	model := "../../testdata/bad/models/valid_network.json"
 	for _, tc := range []struct {
 		name string

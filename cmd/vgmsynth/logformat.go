@@ -9,6 +9,10 @@ import (
 	"time"
 )
 
+// stdout is where commands print what they were asked for (evaluate's
+// report, inspect's summary); tests replace it (runCLI).
+var stdout io.Writer = os.Stdout
+
 // errOut is where messages go: stderr, or its JSON wrapper under
 // --log-format json.
 var errOut io.Writer = os.Stderr

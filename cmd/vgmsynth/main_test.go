@@ -20,9 +20,20 @@ func TestMain(m *testing.M) {
 // what it printed on stderr.
 func vgmsynth(t *testing.T, args ...string) (int, string) {
 	t.Helper()
-	var stderr bytes.Buffer
-	code := run(args, &stderr)
-	return code, stderr.String()
+	code, _, msg := runCLI(t, args...)
+	return code, msg
+}
+
+// runCLI runs the command in-process and returns its exit status and what
+// it printed on stdout and stderr.
+func runCLI(t *testing.T, args ...string) (code int, out, msg string) {
+	t.Helper()
+	saved := stdout
+	var o, e bytes.Buffer
+	stdout = &o
+	defer func() { stdout = saved }()
+	code = run(args, &e)
+	return code, o.String(), e.String()
 }
 
 func TestBadInput(t *testing.T) {

@@ -30,13 +30,7 @@ func benchTable(n int, seed uint64) Table {
 			x[i] = math.NaN()
 		}
 	}
-	return Table{Columns: []Column{
-		{Name: "x", Kind: Numeric, Num: x},
-		{Name: "y", Kind: Numeric, Num: y},
-		{Name: "ts", Kind: Datetime, Num: ts},
-		{Name: "cat", Kind: Categorical, Cat: cat, Null: catNull},
-		{Name: "flag", Kind: Boolean, Cat: flag},
-	}}
+	return mixedTable(x, y, ts, cat, catNull, flag)
 }
 
 // BenchmarkEvaluate1M evaluates a 1M-row synthetic table against a 1M-row

@@ -103,14 +103,19 @@ func correlated(n int, seed uint64, withNulls bool) Table {
 			ts[i] = math.NaN()
 		}
 	}
-	return Table{Columns: []Column{
+	return mixedTable(x, y, ts, cat, catNull, flag, Column{Name: "z", Kind: Numeric, Num: z})
+}
+
+// mixedTable is the layout of the test tables: numbers x and y, datetime
+// ts, category cat (null where catNull) and boolean flag, then more.
+func mixedTable(x, y, ts []float64, cat []string, catNull []bool, flag []string, more ...Column) Table {
+	return Table{Columns: append([]Column{
 		{Name: "x", Kind: Numeric, Num: x},
 		{Name: "y", Kind: Numeric, Num: y},
 		{Name: "ts", Kind: Datetime, Num: ts},
 		{Name: "cat", Kind: Categorical, Cat: cat, Null: catNull},
 		{Name: "flag", Kind: Boolean, Cat: flag},
-		{Name: "z", Kind: Numeric, Num: z},
-	}}
+	}, more...)}
 }
 
 // shuffled returns t with every column permuted independently, which keeps

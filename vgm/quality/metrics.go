@@ -98,10 +98,12 @@ func tvComplement(real, syn []int32, card int) float64 {
 	return 1 - tv/2
 }
 
-// pearson returns Pearson's correlation of x and y over the rows where both
-// are non-null, or NaN when there are fewer than two such rows or either
-// column is constant on them.
-func pearson(x, y []float64) float64 {
+// Pearson returns Pearson's correlation of x and y over the rows where both
+// are non-null (finite), or NaN when there are fewer than two such rows or
+// either column is constant on them:
+//
+//	r = Σ(x−x̄)(y−ȳ) / √(Σ(x−x̄)² · Σ(y−ȳ)²), clamped to [−1, 1].
+func Pearson(x, y []float64) float64 {
 	var n int
 	var sx, sy float64
 	for i := range x {
@@ -137,7 +139,7 @@ func pearson(x, y []float64) float64 {
 // (ra, rb) and (sa, sb), together with both correlations. The score is NaN
 // when either correlation is undefined.
 func correlationSimilarity(ra, rb, sa, sb []float64) (score, rReal, rSyn float64) {
-	rReal, rSyn = pearson(ra, rb), pearson(sa, sb)
+	rReal, rSyn = Pearson(ra, rb), Pearson(sa, sb)
 	if math.IsNaN(rReal) || math.IsNaN(rSyn) {
 		return math.NaN(), rReal, rSyn
 	}

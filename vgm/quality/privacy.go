@@ -6,6 +6,8 @@ import (
 	"math/bits"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/vgmsynth/vgmsynth/vgm/rng"
 )
 
 // Hash constants for the exact-copy check.
@@ -13,16 +15,6 @@ const (
 	nullHash = 0x9e3779b97f4a7c15
 	rowSeed  = 0x243f6a8885a308d3
 )
-
-// mix is the splitmix64 finaliser.
-func mix(h uint64) uint64 {
-	h ^= h >> 30
-	h *= 0xbf58476d1ce4e5b9
-	h ^= h >> 27
-	h *= 0x94d049bb133111eb
-	h ^= h >> 31
-	return h
-}
 
 // rowHash hashes row i of t so that rows equal under rowsEqual hash alike.
 func rowHash(t *Table, i int, seed maphash.Seed) uint64 {
@@ -45,7 +37,7 @@ func rowHash(t *Table, i int, seed maphash.Seed) uint64 {
 		} else {
 			v = maphash.String(seed, c.Cat[i])
 		}
-		h = mix(bits.RotateLeft64(h, 23) ^ v)
+		h = rng.Hash(bits.RotateLeft64(h, 23) ^ v)
 	}
 	return h
 }

@@ -1,7 +1,6 @@
 package quality
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -129,214 +128,49 @@ type Privacy struct {
 	DCRHoldoutRows   int `json:"dcr_holdout_rows"`
 }
 
-// jsonFloat is a float64 that is null in JSON when it is NaN or infinite.
-type jsonFloat float64
-
-// MarshalJSON encodes f as a JSON number, or null when it is not finite.
-func (f jsonFloat) MarshalJSON() ([]byte, error) {
-	v := float64(f)
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return []byte("null"), nil
-	}
-	return strconv.AppendFloat(nil, v, 'g', -1, 64), nil
-}
-
-// UnmarshalJSON decodes a JSON number, or null as NaN.
-func (f *jsonFloat) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*f = jsonFloat(math.NaN())
-		return nil
-	}
-	var v float64
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	*f = jsonFloat(v)
-	return nil
-}
-
-// The *JSON types mirror the report types with NaN-safe floats. Their fields
-// must stay in step with the originals (TestJSONMirrors checks this).
-
-type reportJSON struct {
-	Score                    jsonFloat     `json:"score"`
-	ColumnShapes             jsonFloat     `json:"column_shapes"`
-	ColumnPairTrends         jsonFloat     `json:"column_pair_trends"`
-	HasColumnPairTrends      bool          `json:"has_column_pair_trends"`
-	TrendPairs               int           `json:"trend_pairs"`
-	ScoreAllPairs            jsonFloat     `json:"score_all_pairs"`
-	ColumnPairTrendsAllPairs jsonFloat     `json:"column_pair_trends_all_pairs"`
-	RealRows                 int           `json:"real_rows"`
-	SyntheticRows            int           `json:"synthetic_rows"`
-	RealRowsScored           int           `json:"real_rows_scored"`
-	SyntheticRowsScored      int           `json:"synthetic_rows_scored"`
-	Columns                  []ColumnScore `json:"columns"`
-	Pairs                    []PairScore   `json:"pairs"`
-	Privacy                  Privacy       `json:"privacy"`
-	Logic                    *Logic        `json:"logic,omitempty"`
-}
-
-type columnScoreJSON struct {
-	Name   string    `json:"name"`
-	Metric string    `json:"metric"`
-	Score  jsonFloat `json:"score"`
-}
-
-type pairScoreJSON struct {
-	A              string    `json:"a"`
-	B              string    `json:"b"`
-	Metric         string    `json:"metric"`
-	Score          jsonFloat `json:"score"`
-	RealTrend      jsonFloat `json:"real_trend"`
-	SyntheticTrend jsonFloat `json:"synthetic_trend"`
-	Trend          bool      `json:"trend"`
-}
-
-type privacyJSON struct {
-	ExactCopies      int       `json:"exact_copies"`
-	ExactCopyRate    jsonFloat `json:"exact_copy_rate"`
-	DCRSynthetic     jsonFloat `json:"dcr_synthetic"`
-	DCRHoldout       jsonFloat `json:"dcr_holdout"`
-	DCRRatio         jsonFloat `json:"dcr_ratio"`
-	DCRReferenceRows int       `json:"dcr_reference_rows"`
-	DCRSyntheticRows int       `json:"dcr_synthetic_rows"`
-	DCRHoldoutRows   int       `json:"dcr_holdout_rows"`
-}
-
 // MarshalJSON encodes the report with snake_case keys; figures that are NaN
 // become null.
-func (r Report) MarshalJSON() ([]byte, error) {
-	return json.Marshal(reportJSON{
-		Score:                    jsonFloat(r.Score),
-		ColumnShapes:             jsonFloat(r.ColumnShapes),
-		ColumnPairTrends:         jsonFloat(r.ColumnPairTrends),
-		HasColumnPairTrends:      r.HasColumnPairTrends,
-		TrendPairs:               r.TrendPairs,
-		ScoreAllPairs:            jsonFloat(r.ScoreAllPairs),
-		ColumnPairTrendsAllPairs: jsonFloat(r.ColumnPairTrendsAllPairs),
-		RealRows:                 r.RealRows,
-		SyntheticRows:            r.SyntheticRows,
-		RealRowsScored:           r.RealRowsScored,
-		SyntheticRowsScored:      r.SyntheticRowsScored,
-		Columns:                  r.Columns,
-		Pairs:                    r.Pairs,
-		Privacy:                  r.Privacy,
-		Logic:                    r.Logic,
-	})
-}
+func (r Report) MarshalJSON() ([]byte, error) { return marshalFinite(r) }
 
 // UnmarshalJSON decodes a report written by MarshalJSON; null figures
 // become NaN.
 func (r *Report) UnmarshalJSON(b []byte) error {
-	var j reportJSON
-	if err := json.Unmarshal(b, &j); err != nil {
+	if err := unmarshalFinite(b, r); err != nil {
 		return fmt.Errorf("quality: decoding report: %w", err)
-	}
-	*r = Report{
-		Score:                    float64(j.Score),
-		ColumnShapes:             float64(j.ColumnShapes),
-		ColumnPairTrends:         float64(j.ColumnPairTrends),
-		HasColumnPairTrends:      j.HasColumnPairTrends,
-		TrendPairs:               j.TrendPairs,
-		ScoreAllPairs:            float64(j.ScoreAllPairs),
-		ColumnPairTrendsAllPairs: float64(j.ColumnPairTrendsAllPairs),
-		RealRows:                 j.RealRows,
-		SyntheticRows:            j.SyntheticRows,
-		RealRowsScored:           j.RealRowsScored,
-		SyntheticRowsScored:      j.SyntheticRowsScored,
-		Columns:                  j.Columns,
-		Pairs:                    j.Pairs,
-		Privacy:                  j.Privacy,
-		Logic:                    j.Logic,
 	}
 	return nil
 }
 
 // MarshalJSON encodes the column score; a NaN score becomes null.
-func (c ColumnScore) MarshalJSON() ([]byte, error) {
-	return json.Marshal(columnScoreJSON{Name: c.Name, Metric: c.Metric, Score: jsonFloat(c.Score)})
-}
+func (c ColumnScore) MarshalJSON() ([]byte, error) { return marshalFinite(c) }
 
 // UnmarshalJSON decodes a column score; a null score becomes NaN.
-func (c *ColumnScore) UnmarshalJSON(b []byte) error {
-	var j columnScoreJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
-	}
-	*c = ColumnScore{Name: j.Name, Metric: j.Metric, Score: float64(j.Score)}
-	return nil
-}
+func (c *ColumnScore) UnmarshalJSON(b []byte) error { return unmarshalFinite(b, c) }
 
 // MarshalJSON encodes the pair score; NaN figures become null.
-func (p PairScore) MarshalJSON() ([]byte, error) {
-	return json.Marshal(pairScoreJSON{
-		A: p.A, B: p.B, Metric: p.Metric,
-		Score:          jsonFloat(p.Score),
-		RealTrend:      jsonFloat(p.RealTrend),
-		SyntheticTrend: jsonFloat(p.SyntheticTrend),
-		Trend:          p.Trend,
-	})
-}
+func (p PairScore) MarshalJSON() ([]byte, error) { return marshalFinite(p) }
 
 // UnmarshalJSON decodes a pair score; null figures become NaN.
-func (p *PairScore) UnmarshalJSON(b []byte) error {
-	var j pairScoreJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
-	}
-	*p = PairScore{
-		A: j.A, B: j.B, Metric: j.Metric,
-		Score:          float64(j.Score),
-		RealTrend:      float64(j.RealTrend),
-		SyntheticTrend: float64(j.SyntheticTrend),
-		Trend:          j.Trend,
-	}
-	return nil
-}
+func (p *PairScore) UnmarshalJSON(b []byte) error { return unmarshalFinite(b, p) }
 
 // MarshalJSON encodes the privacy figures; NaN figures become null.
-func (p Privacy) MarshalJSON() ([]byte, error) {
-	return json.Marshal(privacyJSON{
-		ExactCopies:      p.ExactCopies,
-		ExactCopyRate:    jsonFloat(p.ExactCopyRate),
-		DCRSynthetic:     jsonFloat(p.DCRSynthetic),
-		DCRHoldout:       jsonFloat(p.DCRHoldout),
-		DCRRatio:         jsonFloat(p.DCRRatio),
-		DCRReferenceRows: p.DCRReferenceRows,
-		DCRSyntheticRows: p.DCRSyntheticRows,
-		DCRHoldoutRows:   p.DCRHoldoutRows,
-	})
-}
+func (p Privacy) MarshalJSON() ([]byte, error) { return marshalFinite(p) }
 
 // UnmarshalJSON decodes privacy figures; null figures become NaN.
-func (p *Privacy) UnmarshalJSON(b []byte) error {
-	var j privacyJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
-	}
-	*p = Privacy{
-		ExactCopies:      j.ExactCopies,
-		ExactCopyRate:    float64(j.ExactCopyRate),
-		DCRSynthetic:     float64(j.DCRSynthetic),
-		DCRHoldout:       float64(j.DCRHoldout),
-		DCRRatio:         float64(j.DCRRatio),
-		DCRReferenceRows: j.DCRReferenceRows,
-		DCRSyntheticRows: j.DCRSyntheticRows,
-		DCRHoldoutRows:   j.DCRHoldoutRows,
-	}
-	return nil
-}
+func (p *Privacy) UnmarshalJSON(b []byte) error { return unmarshalFinite(b, p) }
 
-// pct formats a score as a percentage, or "n/a" when it is NaN.
-func pct(v float64) string {
+// Percent formats a score as a percentage with two decimals ("87.50%"), or
+// "n/a" when it is not finite, as the text report writes it.
+func Percent(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "n/a"
 	}
 	return strconv.FormatFloat(100*v, 'f', 2, 64) + "%"
 }
 
-// num formats a figure with four decimals, or "n/a" when it is not finite.
-func num(v float64) string {
+// Decimal formats a figure with four decimals ("0.8750"), or "n/a" when it
+// is not finite, as the text report writes it.
+func Decimal(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "n/a"
 	}
@@ -354,21 +188,21 @@ func (r *Report) WriteText(w io.Writer) error {
 	p("Rows\treal %d (scored %d), synthetic %d (scored %d)\n",
 		r.RealRows, r.RealRowsScored, r.SyntheticRows, r.SyntheticRowsScored)
 	p("\n")
-	p("Overall score\t%s\n", pct(r.Score))
-	p("  Column Shapes\t%s\t(%d columns)\n", pct(r.ColumnShapes), len(r.Columns))
+	p("Overall score\t%s\n", Percent(r.Score))
+	p("  Column Shapes\t%s\t(%d columns)\n", Percent(r.ColumnShapes), len(r.Columns))
 	if r.HasColumnPairTrends {
 		p("  Column Pair Trends\t%s\t(%d of %d pairs with a real trend)\n",
-			pct(r.ColumnPairTrends), r.TrendPairs, len(r.Pairs))
+			Percent(r.ColumnPairTrends), r.TrendPairs, len(r.Pairs))
 	} else {
 		p("  Column Pair Trends\tn/a\t(no pair of %d has a real trend; overall = Column Shapes)\n", len(r.Pairs))
 	}
-	p("Overall score, all pairs\t%s\t(pre-0.27 definition)\n", pct(r.ScoreAllPairs))
-	p("  Column Pair Trends, all pairs\t%s\t(%d pairs)\n", pct(r.ColumnPairTrendsAllPairs), len(r.Pairs))
+	p("Overall score, all pairs\t%s\t(pre-0.27 definition)\n", Percent(r.ScoreAllPairs))
+	p("  Column Pair Trends, all pairs\t%s\t(%d pairs)\n", Percent(r.ColumnPairTrendsAllPairs), len(r.Pairs))
 
 	p("\nColumn Shapes\n")
 	p("COLUMN\tMETRIC\tSCORE\n")
 	for _, c := range r.Columns {
-		p("%s\t%s\t%s\n", c.Name, c.Metric, pct(c.Score))
+		p("%s\t%s\t%s\n", c.Name, c.Metric, Percent(c.Score))
 	}
 
 	if len(r.Pairs) > 0 {
@@ -379,19 +213,19 @@ func (r *Report) WriteText(w io.Writer) error {
 			if q.Trend {
 				counted = "yes"
 			}
-			p("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", q.A, q.B, q.Metric, pct(q.Score),
-				num(q.RealTrend), num(q.SyntheticTrend), counted)
+			p("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", q.A, q.B, q.Metric, Percent(q.Score),
+				Decimal(q.RealTrend), Decimal(q.SyntheticTrend), counted)
 		}
 	}
 
 	v := r.Privacy
 	p("\nPrivacy\n")
-	p("Exact copies\t%d of %d synthetic rows (%s)\n", v.ExactCopies, r.SyntheticRows, pct(v.ExactCopyRate))
+	p("Exact copies\t%d of %d synthetic rows (%s)\n", v.ExactCopies, r.SyntheticRows, Percent(v.ExactCopyRate))
 	p("DCR synthetic, median\t%s\t(%d synthetic rows vs %d reference rows)\n",
-		num(v.DCRSynthetic), v.DCRSyntheticRows, v.DCRReferenceRows)
+		Decimal(v.DCRSynthetic), v.DCRSyntheticRows, v.DCRReferenceRows)
 	p("DCR holdout, median\t%s\t(%d holdout rows vs %d reference rows)\n",
-		num(v.DCRHoldout), v.DCRHoldoutRows, v.DCRReferenceRows)
-	p("DCR ratio\t%s\t(about 1: no closer than fresh real rows; well below 1: copying)\n", num(v.DCRRatio))
+		Decimal(v.DCRHoldout), v.DCRHoldoutRows, v.DCRReferenceRows)
+	p("DCR ratio\t%s\t(about 1: no closer than fresh real rows; well below 1: copying)\n", Decimal(v.DCRRatio))
 
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("quality: writing report: %w", err)

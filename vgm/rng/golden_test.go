@@ -17,6 +17,10 @@ func TestReferenceVectors(t *testing.T) {
 			t.Errorf("splitmix64 output %d = %#x, want %#x", i, got, want)
 		}
 	}
+	// Hash is splitmix64's output for a state.
+	if got, want := Hash(0), uint64(0xe220a8397b1dcdaf); got != want {
+		t.Errorf("Hash(0) = %#x, want %#x", got, want)
+	}
 	// xoshiro256** from state {1, 2, 3, 4} (reference implementation).
 	r := Rand{s: [4]uint64{1, 2, 3, 4}}
 	for i, want := range []uint64{11520, 0, 1509978240, 1215971899390074240} {

@@ -15,8 +15,7 @@ type Rand struct {
 // splitmix64 before it seeds the xoshiro256** state, so callers can derive
 // one generator per (seed, block) without coordinating.
 func New(seed, stream uint64) Rand {
-	key := mix64(seed+golden) ^ stream
-	key = mix64(key + golden)
+	key := Hash(Hash(seed) ^ stream)
 	var r Rand
 	for i := range r.s {
 		r.s[i] = splitmix64(&key)

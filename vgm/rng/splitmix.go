@@ -11,6 +11,12 @@ func mix64(z uint64) uint64 {
 	return z ^ (z >> 31)
 }
 
+// Hash is splitmix64's output for the state z: a bijection on uint64 in
+// which every input bit affects every output bit. It is vgmsynth's one
+// 64-bit hash (seeding, sampling priorities, row hashes); its values are
+// pinned like the streams.
+func Hash(z uint64) uint64 { return mix64(z + golden) }
+
 // splitmix64 advances the splitmix64 state *x and returns its next output.
 func splitmix64(x *uint64) uint64 {
 	*x += golden

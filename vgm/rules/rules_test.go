@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"testing"
+
+	"github.com/vgmsynth/vgmsynth/internal/testutil"
 )
 
 var nan = math.NaN()
@@ -214,14 +215,8 @@ func TestParseConstraints(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
 			rs, err := ParseConstraints([]byte(tc.in))
-			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("err = %v, want one saying %q", err, tc.err)
-				}
+			if testutil.CheckError(t, err, tc.err) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if got := names(rs); !slices.Equal(got, tc.want) {
 				t.Errorf("rules %q, want %q", got, tc.want)

@@ -146,7 +146,7 @@ func codecModelNames(m *Model) []string {
 // source: it depends on the file's base name only, so that a table encodes
 // the same wherever it is stored.
 func RowStream(source string, offset int64) uint64 {
-	return mix64(sourceHash(path.Base(source)) ^ mix64(uint64(offset)))
+	return rng.Hash(sourceHash(path.Base(source)) ^ rng.Hash(uint64(offset)))
 }
 
 // Encode encodes the input row fields (in the header's order, "" for

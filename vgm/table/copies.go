@@ -9,16 +9,13 @@ import (
 // compares with the sample.
 const CopyCheckRows = 100000
 
-// CountCopies compares the first min(rows, CopyCheckRows) rows that m
+// CountCopies compares the first min(rows, CopyCheckRows) rows that g
 // generates from seed with the sampled real rows: a row counts as a copy
 // when every column is equal (numbers and datetimes by value, text
 // exactly, null to null). It returns the copies and the rows checked. The
-// sampled rows must have m's columns, in m's order.
-func CountCopies(m *Model, sample []SampledRow, rows int64, seed uint64) (copies, checked int64, err error) {
-	g, err := NewGenerator(m)
-	if err != nil {
-		return 0, 0, err
-	}
+// sampled rows must have the model's columns, in its order.
+func CountCopies(g *Generator, sample []SampledRow, rows int64, seed uint64) (copies, checked int64, err error) {
+	m := g.Model
 	hs := maphash.MakeSeed()
 	var h rowHasher
 	real := make(map[[2]uint64]struct{}, len(sample))

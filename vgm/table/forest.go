@@ -193,19 +193,13 @@ func (d *Dist) validate(states int) error {
 	if len(d.States) == 0 || len(d.States) != len(d.Probs) || len(d.States) > states {
 		return fmt.Errorf("dist has %d states and %d probabilities, want 1 to %d of each", len(d.States), len(d.Probs), states)
 	}
-	sum := 0.0
 	for i, s := range d.States {
 		if s < 0 || s >= states || (i > 0 && s <= d.States[i-1]) {
 			return fmt.Errorf("dist state %d is out of range [0, %d) or not ascending", s, states)
 		}
-		p := d.Probs[i]
-		if !(p >= 0) || !finite(p) {
-			return fmt.Errorf("dist probability %v is not a finite number >= 0", p)
-		}
-		sum += p
 	}
-	if math.Abs(sum-1) > 1e-6 {
-		return fmt.Errorf("dist probabilities sum to %v, not 1", sum)
+	if err := checkProbabilities(d.Probs); err != nil {
+		return fmt.Errorf("dist: %w", err)
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package table
 
 import (
-	"fmt"
 	"math"
 	"slices"
 
@@ -78,22 +77,17 @@ func forestFeatures(m *Model, rows []SampledRow, r *rng.Rand) (*forestData, []Ca
 		c := &m.Columns[j]
 		switch {
 		case c.inCopula():
-			mg := margs[j]
+			secs, u, err := margs[j].probabilities(c, j, rows, r, nil)
+			if err != nil {
+				return nil, nil, err
+			}
 			z := make([]float64, n)
 			codes := make([]uint16, n)
-			secs := make([]float64, n)
-			for i, row := range rows {
-				v := row.Fields[j]
-				if v == "" {
-					z[i], codes[i], secs[i] = math.NaN(), uCodes, math.NaN()
-					continue
+			for i, ui := range u {
+				z[i], codes[i] = math.NaN(), uCodes
+				if !math.IsNaN(ui) {
+					z[i], codes[i] = normalScore(ui), uint16(min(uCodes-1, int(ui*uCodes)))
 				}
-				x, err := ParseValue(c.Kind, c.Format, v)
-				if err != nil {
-					return nil, nil, fmt.Errorf("column %q: value %q: %w", c.Name, v, err)
-				}
-				u := mg.probability(x, r.Float64())
-				z[i], codes[i], secs[i] = normalScore(u), uint16(min(uCodes-1, int(u*uCodes))), x
 			}
 			d.z[j] = z
 			d.feats = append(d.feats, feature{col: j, ordinal: true, card: uCodes + 1, codes: codes})

@@ -33,6 +33,9 @@ func TestInfer(t *testing.T) {
 		{"rfc3339", []string{"2012-01-01T10:00:00Z", "2015-12-31T23:59:59Z"}, Datetime, Format{Layout: "2006-01-02T15:04:05Z07:00"}},
 		{"ids", many(func(i int) string { return "ORD-" + pad(i, 5) }, 50), ID, Format{Template: "ORD-#####"}},
 		{"words", []string{"rain", "sun", "rain", "fog"}, Categorical, Format{}},
+		{"text", many(func(i int) string { return "Left at door " + itoa(i) + ", rang twice." }, 50), Categorical, Format{}},
+		{"yes no", []string{"yes", "no", "no"}, Boolean, Format{True: "yes", False: "no"}},
+		{"negative floats", []string{"-1.5", "2.25", "-0.75", "3.5"}, Float, Format{Decimals: 2}},
 		{"mixed", []string{"1.5", "2.5", "n/a", "3"}, Categorical, Format{}},
 	}
 	for _, tt := range tests {

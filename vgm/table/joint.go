@@ -146,23 +146,19 @@ func fitJoint(m *Model, rows []SampledRow, seed uint64) error {
 		c := &m.Columns[j]
 		switch {
 		case c.inCopula():
-			mg := margs[j]
-			z := make([]float64, n)
 			bins := make([]int32, n)
-			for i, row := range rows {
-				v := row.Fields[j]
-				if v == "" {
-					z[i] = math.NaN()
-					bins[i] = int32(r.Intn(nb)) // nulls carry no bin information
-					continue
+			_, u, err := margs[j].probabilities(c, j, rows, &r, func(i int) {
+				bins[i] = int32(r.Intn(nb)) // nulls carry no bin information
+			})
+			if err != nil {
+				return err
+			}
+			z := make([]float64, n)
+			for i, ui := range u {
+				z[i] = math.NaN()
+				if !math.IsNaN(ui) {
+					z[i], bins[i] = normalScore(ui), int32(binOf(ui, nb))
 				}
-				x, err := ParseValue(c.Kind, c.Format, v)
-				if err != nil {
-					return fmt.Errorf("column %q: value %q: %w", c.Name, v, err)
-				}
-				u := mg.probability(x, r.Float64())
-				z[i] = normalScore(u)
-				bins[i] = int32(binOf(u, nb))
 			}
 			copCols = append(copCols, j)
 			scores = append(scores, z)
@@ -232,8 +228,11 @@ func correlations(z [][]float64) [][]float64 {
 	return c
 }
 
-// pearson is the correlation over rows where both values are present; 0
-// when it is undefined.
+// pearson is the copula's correlation over rows where both values are
+// present, in one pass; 0 when it is undefined (fewer than three rows, a
+// constant column). It is not quality.Pearson (two passes, NaN when
+// undefined, the evaluation's): the two differ in the last bits, and stored
+// models were fitted with this one.
 func pearson(x, y []float64) float64 {
 	var n, sx, sy, sxx, syy, sxy float64
 	for i := range x {
@@ -571,6 +570,12 @@ func checkDistribution(p []float64, n int) error {
 	if len(p) != n {
 		return fmt.Errorf("distribution has %d entries, want %d", len(p), n)
 	}
+	return checkProbabilities(p)
+}
+
+// checkProbabilities checks that each of p is a finite number >= 0 and
+// that they sum to 1.
+func checkProbabilities(p []float64) error {
 	sum := 0.0
 	for _, v := range p {
 		if !(v >= 0) || !finite(v) {

@@ -2,11 +2,14 @@ package table
 
 import (
 	"cmp"
+	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"sync"
 
 	"github.com/vgmsynth/vgmsynth/vgm"
+	"github.com/vgmsynth/vgmsynth/vgm/rng"
 )
 
 // Atom is a value that a numeric column takes so often (a zero-inflated
@@ -254,4 +257,28 @@ func (m *marginal) probability(x, v float64) float64 {
 		}
 	}
 	return below + (1-m.w)*m.mix.CDF(x)
+}
+
+// probabilities parses column j of the sampled rows, which c describes,
+// and returns each row's value x and its probability u = F(x) under the
+// marginal, drawing one uniform from r per value to place it within an
+// atom. Both are NaN for a null, for which null(i), if not nil, is called
+// instead, in row order, so that the draws it makes interleave with those.
+func (mg *marginal) probabilities(c *Column, j int, rows []SampledRow, r *rng.Rand, null func(i int)) (x, u []float64, err error) {
+	x, u = make([]float64, len(rows)), make([]float64, len(rows))
+	for i, row := range rows {
+		v := row.Fields[j]
+		if v == "" {
+			x[i], u[i] = math.NaN(), math.NaN()
+			if null != nil {
+				null(i)
+			}
+			continue
+		}
+		if x[i], err = ParseValue(c.Kind, c.Format, v); err != nil {
+			return nil, nil, fmt.Errorf("column %q: value %q: %w", c.Name, v, err)
+		}
+		u[i] = mg.probability(x[i], r.Float64())
+	}
+	return x, u, nil
 }

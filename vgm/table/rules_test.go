@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vgmsynth/vgmsynth/internal/testutil"
 	"github.com/vgmsynth/vgmsynth/vgm"
 	"github.com/vgmsynth/vgmsynth/vgm/rng"
 	"github.com/vgmsynth/vgmsynth/vgm/rules"
@@ -188,14 +189,8 @@ func TestRulesOptions(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := Fit(s, FitOptions{VGM: vgm.DefaultConfig(), Rules: tc.opt})
-			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("err = %v, want one saying %q", err, tc.err)
-				}
+			if testutil.CheckError(t, err, tc.err) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			text := m.RulesText()
 			for _, w := range tc.want {

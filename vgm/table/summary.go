@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/vgmsynth/vgmsynth/vgm/rng"
 )
 
 // MaxExactCategories is how many distinct values per column a Summary counts
@@ -101,7 +103,7 @@ func Priority(seed uint64, name string, offset int64) uint64 {
 }
 
 func priority(seed, source uint64, offset int64) uint64 {
-	return mix64(mix64(seed^source) ^ uint64(offset))
+	return rng.Hash(rng.Hash(seed^source) ^ uint64(offset))
 }
 
 // sourceHash is FNV-1a over a source's name.
@@ -112,14 +114,6 @@ func sourceHash(source string) uint64 {
 		h *= 1099511628211
 	}
 	return h
-}
-
-// mix64 is the splitmix64 finaliser: a bijective, well-mixing hash.
-func mix64(z uint64) uint64 {
-	z += 0x9e3779b97f4a7c15
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
 }
 
 // Add records one row of the file source, keyed by its base name (AddRows

@@ -177,40 +177,24 @@ func newDayCache(layout string, lo, hi float64) *dayCache {
 
 // append writes sec, which must lie in the cache's range.
 func (c *dayCache) append(dst []byte, sec int64) []byte {
-	days := sec / 86400
-	rem := sec - days*86400
-	if rem < 0 {
-		rem += 86400
-		days--
-	}
+	days, rem := floorDiv(sec, secondsPerDay)
 	i := days - c.first
 	if i < 0 || i >= int64(len(c.texts)) {
 		return nil
 	}
-	dst = append(dst, c.texts[i]...)
-	for _, part := range c.rest {
-		switch part.field {
-		case 0:
-			dst = append(dst, part.literal...)
-		case 'h':
-			dst = append2(dst, rem/3600)
-		case 'm':
-			dst = append2(dst, rem/60%60)
-		case 's':
-			dst = append2(dst, rem%60)
-		}
-	}
-	return dst
+	// The rest of the plan has no date parts.
+	return c.rest.appendParts(append(dst, c.texts[i]...), 0, 0, 0, rem)
 }
 
 func (p timePlan) append(dst []byte, sec int64) []byte {
-	days := sec / 86400
-	rem := sec - days*86400
-	if rem < 0 {
-		rem += 86400
-		days--
-	}
+	days, rem := floorDiv(sec, secondsPerDay)
 	y, mo, d := civil(days)
+	return p.appendParts(dst, y, mo, d, rem)
+}
+
+// appendParts writes the plan for the date y-mo-d, rem seconds into the
+// day.
+func (p timePlan) appendParts(dst []byte, y, mo, d, rem int64) []byte {
 	for _, part := range p {
 		switch part.field {
 		case 0:

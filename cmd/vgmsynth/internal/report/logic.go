@@ -52,8 +52,8 @@ func buildReportLogic(l *quality.Logic) *reportLogic {
 	if d := l.Detection; d != nil {
 		out.Detection = &reportDetection{
 			RowsEach: d.RowsEach, Folds: quality.DetectionFolds,
-			LogisticAUC: numText(d.LogisticAUC), LogisticScore: numText(d.LogisticScore), LogisticClass: scoreClass(d.LogisticScore),
-			TreeAUC: numText(d.TreeAUC), TreeScore: numText(d.TreeScore), TreeClass: scoreClass(d.TreeScore),
+			LogisticAUC: quality.Decimal(d.LogisticAUC), LogisticScore: quality.Decimal(d.LogisticScore), LogisticClass: scoreClass(d.LogisticScore),
+			TreeAUC: quality.Decimal(d.TreeAUC), TreeScore: quality.Decimal(d.TreeScore), TreeClass: scoreClass(d.TreeScore),
 		}
 	}
 	rules := slices.Clone(l.Rules)
@@ -64,19 +64,19 @@ func buildReportLogic(l *quality.Logic) *reportLogic {
 		if r.Violations > 0 {
 			out.Broken++
 		}
-		out.Rules = append(out.Rules, reportRule{Rule: r.Rule, Violations: pctText(r.Violations),
+		out.Rules = append(out.Rules, reportRule{Rule: r.Rule, Violations: quality.Percent(r.Violations),
 			Class: scoreClass(1 - 100*r.Violations), Checked: r.Checked})
 	}
 	seasons := slices.Clone(l.Seasonality)
 	slices.SortStableFunc(seasons, func(a, b quality.Seasonality) int { return cmpDesc(a.Gap, b.Gap) })
 	for _, s := range seasons {
 		out.Seasonality = append(out.Seasonality, reportSeason{Datetime: s.Datetime, By: s.By, Column: s.Column,
-			Real: numText(s.RealEta2), Synthetic: numText(s.SyntheticEta2), Gap: numText(s.Gap),
+			Real: quality.Decimal(s.RealEta2), Synthetic: quality.Decimal(s.SyntheticEta2), Gap: quality.Decimal(s.Gap),
 			Class: scoreClass(1 - 2*s.Gap)})
 	}
 	if e := l.Efficacy; e != nil {
 		out.Efficacy = &reportEfficacy{Target: e.Target, Metric: e.Metric,
-			Real: numText(e.Real), Synthetic: numText(e.Synthetic), HoldoutRows: e.HoldoutRows}
+			Real: quality.Decimal(e.Real), Synthetic: quality.Decimal(e.Synthetic), HoldoutRows: e.HoldoutRows}
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/vgmsynth/vgmsynth/evaluate"
+	"github.com/vgmsynth/vgmsynth/vgm/quality"
 )
 
 const example = "../../../../examples/seattle-weather.csv"
@@ -55,7 +56,7 @@ func TestWriteHTMLReport(t *testing.T) {
 			t.Errorf("page contains %q", bad)
 		}
 	}
-	for _, want := range []string{pctText(ev.Report.Score), "temp_max", "Column Pair Trends", "Exact copies", "DCR ratio",
+	for _, want := range []string{quality.Percent(ev.Report.Score), "temp_max", "Column Pair Trends", "Exact copies", "DCR ratio",
 		"Logic of the table", `id="detection"`, "temp_min &lt;= temp_max", `id="seasonality"`, `id="efficacy"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page does not mention %q", want)
