@@ -3,6 +3,8 @@ package table
 import (
 	"fmt"
 	"sort"
+
+	"github.com/vgmsynth/vgmsynth/vgm/rng"
 )
 
 // condGen generates the rows of a model with Conditionals by bounded
@@ -97,7 +99,7 @@ func (cg *condGen) fill(g *Generator, b *Block, seed uint64, block int64, n int)
 // fillRun fills rows [pos, end) of b with candidates that meet
 // Conditional k.
 func (cg *condGen) fillRun(g *Generator, b *Block, seed uint64, block int64, k, pos, end int) {
-	cs := mix64(mix64(mix64(seed^condSalt)^uint64(block)) ^ uint64(k))
+	cs := rng.Hash(rng.Hash(rng.Hash(seed^condSalt)^uint64(block)) ^ uint64(k))
 	c := b.cand
 	c.nodeConds = cg.nodes[k]
 	if c.nodeConds != nil && c.dropped == nil {
