@@ -15,6 +15,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/vgmsynth/vgmsynth/transforms"
 	"github.com/vgmsynth/vgmsynth/transforms/tableio"
+	"github.com/vgmsynth/vgmsynth/vgm/privacy"
 	"github.com/vgmsynth/vgmsynth/vgm/table"
 )
 
@@ -51,6 +52,9 @@ type Input struct {
 	Rules table.RuleOptions
 	// DecimalMark is "." or ",", or "" to detect it (table.FitOptions).
 	DecimalMark string
+	// Privacy, when set, makes the fit (ε, δ)-differentially private
+	// (table.PrivacyOptions, docs/privacy.md).
+	Privacy *table.PrivacyOptions
 }
 
 // BuildFit adds reading, sampling and fitting to s and returns the
@@ -84,6 +88,14 @@ func BuildFitSample(ctx context.Context, s beam.Scope, in Input) (model, summary
 	case "", table.ModelTypeForest, table.ModelTypeNetwork, table.ModelTypeCopula, table.ModelTypeIndependent:
 	default:
 		return none, none, settingError("ModelType", "unknown model type %q (want %s, %s, %s or %s)", in.ModelType, table.ModelTypeForest, table.ModelTypeNetwork, table.ModelTypeCopula, table.ModelTypeIndependent)
+	}
+	if in.Privacy != nil {
+		if in.ModelType == table.ModelTypeForest {
+			return none, none, settingError("Privacy", "a private fit supports model types network, copula and independent, not forest (docs/privacy.md)")
+		}
+		if err := privacy.CheckBudget(in.Privacy.Epsilon, in.Privacy.Delta); err != nil {
+			return none, none, &SettingError{Setting: "Privacy", Err: err}
+		}
 	}
 	for name, k := range in.Kinds {
 		if _, err := table.ParseKind(k); err != nil {
@@ -124,7 +136,7 @@ func BuildFitSample(ctx context.Context, s beam.Scope, in Input) (model, summary
 	model = transforms.Fit(s, summary, transforms.FitConfig{
 		Kinds: in.Kinds, Seed: in.Seed, ModelType: in.ModelType,
 		MinCategoryCount: in.MinCategoryCount, NoExactBounds: in.NoExactBounds, Rules: in.Rules, DecimalMark: in.DecimalMark,
-		Delimiter: delim,
+		Delimiter: delim, Privacy: in.Privacy,
 	})
 	return model, summary, nil
 }

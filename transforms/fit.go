@@ -35,13 +35,16 @@ type FitConfig struct {
 	Rules table.RuleOptions
 	// DecimalMark is "." or ",", or "" to detect it per column.
 	DecimalMark string
+	// Privacy, when set, makes the fit differentially private
+	// (table.PrivacyOptions).
+	Privacy *table.PrivacyOptions
 }
 
 // Fit turns the PCollection of one summary made by Sample into a
 // PCollection of one model file (the model's JSON bytes).
 func Fit(s beam.Scope, summary beam.PCollection, cfg FitConfig) beam.PCollection {
 	s = s.Scope("vgmsynth.Fit")
-	return beam.ParDo(s, &fitFn{Kinds: cfg.Kinds, Seed: cfg.Seed, ModelType: cfg.ModelType, MinCategoryCount: cfg.MinCategoryCount, NoExactBounds: cfg.NoExactBounds, Rules: cfg.Rules, DecimalMark: cfg.DecimalMark, Delimiter: string(rune(cfg.Delimiter))}, summary)
+	return beam.ParDo(s, &fitFn{Kinds: cfg.Kinds, Seed: cfg.Seed, ModelType: cfg.ModelType, MinCategoryCount: cfg.MinCategoryCount, NoExactBounds: cfg.NoExactBounds, Rules: cfg.Rules, DecimalMark: cfg.DecimalMark, Delimiter: string(rune(cfg.Delimiter)), Privacy: cfg.Privacy}, summary)
 }
 
 type fitFn struct {
@@ -53,10 +56,11 @@ type fitFn struct {
 	Rules            table.RuleOptions
 	DecimalMark      string
 	Delimiter        string
+	Privacy          *table.PrivacyOptions
 }
 
 func (fn *fitFn) ProcessElement(ctx context.Context, sum table.Summary, emit func([]byte)) error {
-	opt := table.FitOptions{VGM: vgm.DefaultConfig(), Kinds: map[string]table.Kind{}, ModelType: fn.ModelType, MinCategoryCount: fn.MinCategoryCount, NoExactBounds: fn.NoExactBounds, Rules: fn.Rules}
+	opt := table.FitOptions{VGM: vgm.DefaultConfig(), Kinds: map[string]table.Kind{}, ModelType: fn.ModelType, MinCategoryCount: fn.MinCategoryCount, NoExactBounds: fn.NoExactBounds, Rules: fn.Rules, Privacy: fn.Privacy}
 	opt.VGM.Seed = fn.Seed
 	if fn.DecimalMark != "" {
 		opt.DecimalMark = fn.DecimalMark[0]

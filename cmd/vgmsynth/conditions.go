@@ -62,6 +62,26 @@ func conditionFlags(fs *flag.FlagSet) func() ([]table.Conditional, int64, error)
 	}
 }
 
+// rowCount reads --rows (rows) beside the rows that a conditions file
+// asks for (condRows, 0 without one): either may be left out, and they
+// must agree.
+func rowCount(rows string, condRows int64) (int64, error) {
+	if rows == "" {
+		if condRows == 0 {
+			return 0, usageError{errors.New("--rows is required")}
+		}
+		return condRows, nil
+	}
+	n, err := parseCount(rows)
+	if err != nil {
+		return 0, usageError{fmt.Errorf("--rows: %w", err)}
+	}
+	if condRows != 0 && n != condRows {
+		return 0, usageError{fmt.Errorf("--rows %s disagrees with the %d rows that --conditions asks for", rows, condRows)}
+	}
+	return n, nil
+}
+
 // readConditions reads a conditions file: a CSV header naming columns and
 // "rows", then one line per Conditional. A cell is the value its column
 // must equal, a value after an operator (">=20", "!=sun"), or empty for no

@@ -121,6 +121,7 @@ var settingFlags = map[string]string{
 	"Glob": "input", "Prefix": "output", "Model": "model",
 	"SampleSize": "sample-size", "MinCategoryCount": "min-category-count", "ModelType": "model-type",
 	"Rows": "rows", "Format": "format", "Compression": "compression", "Shards": "shards",
+	"Privacy": "epsilon",
 }
 
 // flagContext puts a pipeline error in the command line's terms: a bad

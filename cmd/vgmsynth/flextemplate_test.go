@@ -24,8 +24,9 @@ type flexMetadata struct {
 }
 
 // notTemplateParameters are run's flags that the Flex Template leaves out
-// on purpose: they shape the launcher's console output only.
-var notTemplateParameters = []string{"verbose", "quiet", "log-format"}
+// on purpose: they shape the launcher's console output only, or
+// (noise-seed) would put a secret among the job's visible parameters.
+var notTemplateParameters = []string{"verbose", "quiet", "log-format", "noise-seed"}
 
 // runFlags lists the flags "vgmsynth run --help" shows, vgmsynth's own.
 func runFlags(t *testing.T) []string {

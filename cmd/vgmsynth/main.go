@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,6 +32,7 @@ import (
 	"github.com/vgmsynth/vgmsynth/transforms"
 	"github.com/vgmsynth/vgmsynth/transforms/sink"
 	"github.com/vgmsynth/vgmsynth/transforms/tableio"
+	"github.com/vgmsynth/vgmsynth/vgm/privacy"
 	"github.com/vgmsynth/vgmsynth/vgm/rules"
 	"github.com/vgmsynth/vgmsynth/vgm/table"
 )
@@ -63,7 +65,7 @@ func main() {
 const overview = `vgmsynth learns a table's shape and generates synthetic rows like it.
 
 Usage:
-  vgmsynth fit      --input GLOB --model model.json [--sample-size 200000] [--seed 0]
+  vgmsynth fit      --input GLOB --model model.json [--sample-size 200000] [--seed 0] [--epsilon E [--delta D]]
   vgmsynth generate --model model.json --rows N --output PREFIX [--format csv|parquet] [--shards K] [--seed 0]
   vgmsynth run      --input GLOB --rows N --output PREFIX [--model model.json] [...]
   vgmsynth evaluate --real GLOB --synthetic GLOB [--json] [--report report.html]
@@ -297,7 +299,12 @@ var commands = map[string]command{
 				if err := pipeline.BuildGenerate(ctx, s, transforms.ModelPCollection(m), o); err != nil {
 					return flagContext(err)
 				}
-				pipeline.BuildCopyCheck(s, sample, transforms.ModelPCollection(m), o)
+				if input.Privacy == nil {
+					// The check compares generated rows with real ones: a
+					// figure about the rows that a private fit does not
+					// release.
+					pipeline.BuildCopyCheck(s, sample, transforms.ModelPCollection(m), o)
+				}
 				if err := finish(ctx, o.Prefix, o.RunID, common, execute(ctx, p, common, "processed", 0)); err != nil {
 					return err
 				}
@@ -381,6 +388,10 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 	ownFlags["decimal"] = true
 	decimal := fs.String("decimal", "", `the numbers' decimal mark, "." or "," (default: detected per column: "3,5" has a decimal comma, "1,234" a thousands separator)`)
 	delimiter := stringFlag(fs, "delimiter", "", "CSV field delimiter: , ; | or tab (default: detected from the header and first rows)")
+	ownFlags["epsilon"], ownFlags["delta"] = true, true
+	epsilon := fs.Float64("epsilon", 0, "privacy: fit an (epsilon, delta)-differentially private model, one row per person (docs/privacy.md); 0 fits an ordinary model")
+	delta := fs.Float64("delta", table.DefaultDelta, "privacy: the delta of --epsilon")
+	noiseSeed := stringFlag(fs, "noise-seed", "", "privacy: seed of --epsilon's noise, for reproducible fits; anyone who knows it can remove the noise (default: a secret seed from the system's random source)")
 	return func(c *common) (pipeline.Input, error) {
 		if *decimal != "" && *decimal != "." && *decimal != "," {
 			return pipeline.Input{}, usageError{fmt.Errorf(`--decimal must be "." or ",", not %q`, *decimal)}
@@ -395,6 +406,16 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 			return pipeline.Input{}, usageError{fmt.Errorf("--min-category-count must be 0 or more, not %d", *minCount)}
 		}
 		in := pipeline.Input{Glob: *input, SampleSize: *size, Seed: *c.seed, Roots: runners.Roots(), Hooks: c.hooks(), ModelType: *modelType, MinCategoryCount: *minCount, NoExactBounds: *noExact, DecimalMark: *decimal}
+		if *epsilon != 0 || *noiseSeed != "" {
+			p, err := privacyOptions(*epsilon, *delta, *noiseSeed)
+			if err != nil {
+				return in, usageError{err}
+			}
+			if *modelType == table.ModelTypeForest {
+				return in, usageError{errors.New("--epsilon supports --model-type network, copula or independent, not forest (docs/privacy.md)")}
+			}
+			in.Privacy = p
+		}
 		if *delimiter != "" {
 			d, err := tableio.ParseDelimiter(*delimiter)
 			if err != nil {
@@ -411,6 +432,25 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 		}
 		return in, nil
 	}
+}
+
+// privacyOptions checks --epsilon, --delta and --noise-seed.
+func privacyOptions(epsilon, delta float64, noiseSeed string) (*table.PrivacyOptions, error) {
+	if epsilon == 0 {
+		return nil, errors.New("--noise-seed goes with --epsilon")
+	}
+	if err := privacy.CheckBudget(epsilon, delta); err != nil {
+		return nil, fmt.Errorf("--epsilon, --delta: %w", err)
+	}
+	p := &table.PrivacyOptions{Epsilon: epsilon, Delta: delta}
+	if noiseSeed != "" {
+		seed, err := strconv.ParseUint(noiseSeed, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("--noise-seed %q: want a whole number from 0 to 2^64-1", noiseSeed)
+		}
+		p.NoiseSeed, p.FixedNoise = seed, true
+	}
+	return p, nil
 }
 
 // readSchema reads a schema file: a JSON object mapping column names to
@@ -472,22 +512,13 @@ func outputFlags(fs *flag.FlagSet) func(*flag.FlagSet, *common) (pipeline.Output
 		if *output == "" {
 			return o, usageError{errors.New("--output is required")}
 		}
-		conds, n, err := conditions()
+		conds, condRows, err := conditions()
 		if err != nil {
 			return o, err
 		}
-		if *rows == "" && n == 0 {
-			return o, usageError{errors.New("--rows is required")}
-		}
-		if *rows != "" {
-			asked, err := parseCount(*rows)
-			if err != nil {
-				return o, usageError{fmt.Errorf("--rows: %w", err)}
-			}
-			if n != 0 && asked != n {
-				return o, usageError{fmt.Errorf("--rows %s disagrees with the %d rows that --conditions asks for", *rows, n)}
-			}
-			n = asked
+		n, err := rowCount(*rows, condRows)
+		if err != nil {
+			return o, err
 		}
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

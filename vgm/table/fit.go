@@ -45,6 +45,9 @@ type FitOptions struct {
 	// DecimalMark is the input numbers' decimal mark, '.' or ','; 0
 	// detects it per column (see InferOptions).
 	DecimalMark byte
+	// Privacy, when set, makes the fit (ε, δ)-differentially private
+	// (see fitPrivate); MinCategoryCount and NoExactBounds are then moot.
+	Privacy *PrivacyOptions
 }
 
 // DefaultMinCategoryCount is the command line's FitOptions.MinCategoryCount.
@@ -84,6 +87,9 @@ func Fit(s *Summary, opt FitOptions) (*Model, error) {
 	}
 	if !knownModelType(opt.ModelType) {
 		return nil, fmt.Errorf("unknown model type %q (want %s)", opt.ModelType, modelTypeList)
+	}
+	if opt.Privacy != nil {
+		return fitPrivate(s, rows, opt)
 	}
 	m := &Model{
 		FormatVersion: FormatVersion,
@@ -148,58 +154,17 @@ func cloneFields(rows []SampledRow) []SampledRow {
 // fitColumn fits column j. replace maps the rare values the model does not
 // keep to what stands for them ("" for null).
 func fitColumn(name string, j int, s *Summary, rows []SampledRow, opt FitOptions) (col *Column, replace map[string]string, err error) {
-	st, total := &s.Stats[j], s.Rows
-	var values []string
-	var at []int // row index of each value, for error messages
-	for i, r := range rows {
-		if v := r.Fields[j]; v != "" {
-			values = append(values, v)
-			at = append(at, i)
-		}
+	st := &s.Stats[j]
+	col, values, at, err := columnKind(name, j, s, rows, opt)
+	if err != nil || len(values) == 0 {
+		return col, nil, err
 	}
-	col = &Column{Name: name, NullFraction: float64(st.Nulls) / float64(total)}
-	if kind, forced := opt.Kinds[name]; forced {
-		f, ok := formatFor(kind, values, InferOptions{DecimalMark: opt.DecimalMark})
-		if !ok {
-			if kind == ID {
-				return nil, nil, fmt.Errorf("column %q: the schema says id, but its values do not share one shape (the same length, and at each position one kind of character), so no IDs like them can be generated", name)
-			}
-			// Find the first value that does not fit, to name it.
-			for i, v := range values {
-				if _, fits := formatFor(kind, []string{v}, InferOptions{DecimalMark: opt.DecimalMark}); !fits {
-					r := rows[at[i]]
-					return nil, nil, &FieldError{s.Origin(r), r.Line, name, fmt.Errorf("value %q is not a valid %s (the schema says %s)", v, kind, kind)}
-				}
-			}
-			return nil, nil, fmt.Errorf("column %q: values do not fit kind %s together", name, kind)
-		}
-		col.Kind, col.Format = kind, f
-	} else {
-		inf := InferWith(values, InferOptions{DecimalMark: opt.DecimalMark})
-		if inf.Kind == Categorical || inf.Kind == ID {
-			if err := checkNumbers(name, s, rows, values, at); err != nil {
-				return nil, nil, err
-			}
-		}
-		col.Kind, col.Format = inf.Kind, inf.Format
-	}
-	if len(values) == 0 {
-		col.NullFraction = 1
-		if col.Kind.Numeric() || col.Kind == ID {
-			col.Kind, col.Format = Categorical, Format{}
-		}
-		return col, nil, nil
-	}
+	col.NullFraction = float64(st.Nulls) / float64(s.Rows)
 	switch {
 	case col.Kind.Numeric():
-		x := make([]float64, len(values))
-		for i, v := range values {
-			f, err := ParseValue(col.Kind, col.Format, v)
-			if err != nil {
-				r := rows[at[i]]
-				return nil, nil, &FieldError{s.Origin(r), r.Line, name, fmt.Errorf("value %q: %w", v, err)}
-			}
-			x[i] = f
+		x, err := parseNumbers(col, values, at, s, rows)
+		if err != nil {
+			return nil, nil, err
 		}
 		atoms, rest := findAtoms(x)
 		if opt.MinCategoryCount > 0 {
@@ -239,6 +204,67 @@ func fitColumn(name string, j int, s *Summary, rows []SampledRow, opt FitOptions
 		}
 	}
 	return col, replace, nil
+}
+
+// columnKind returns column j with its kind and format, inferred from the
+// sampled values or forced by opt.Kinds, and the non-null values with the
+// index of each one's row. A column with no values is an all-null
+// categorical column.
+func columnKind(name string, j int, s *Summary, rows []SampledRow, opt FitOptions) (col *Column, values []string, at []int, err error) {
+	for i, r := range rows {
+		if v := r.Fields[j]; v != "" {
+			values = append(values, v)
+			at = append(at, i)
+		}
+	}
+	col = &Column{Name: name}
+	if kind, forced := opt.Kinds[name]; forced {
+		f, ok := formatFor(kind, values, InferOptions{DecimalMark: opt.DecimalMark})
+		if !ok {
+			if kind == ID {
+				return nil, nil, nil, fmt.Errorf("column %q: the schema says id, but its values do not share one shape (the same length, and at each position one kind of character), so no IDs like them can be generated", name)
+			}
+			// Find the first value that does not fit, to name it.
+			for i, v := range values {
+				if _, fits := formatFor(kind, []string{v}, InferOptions{DecimalMark: opt.DecimalMark}); !fits {
+					r := rows[at[i]]
+					return nil, nil, nil, &FieldError{s.Origin(r), r.Line, name, fmt.Errorf("value %q is not a valid %s (the schema says %s)", v, kind, kind)}
+				}
+			}
+			return nil, nil, nil, fmt.Errorf("column %q: values do not fit kind %s together", name, kind)
+		}
+		col.Kind, col.Format = kind, f
+	} else {
+		inf := InferWith(values, InferOptions{DecimalMark: opt.DecimalMark})
+		if inf.Kind == Categorical || inf.Kind == ID {
+			if err := checkNumbers(name, s, rows, values, at); err != nil {
+				return nil, nil, nil, err
+			}
+		}
+		col.Kind, col.Format = inf.Kind, inf.Format
+	}
+	if len(values) == 0 {
+		col.NullFraction = 1
+		if col.Kind.Numeric() || col.Kind == ID {
+			col.Kind, col.Format = Categorical, Format{}
+		}
+	}
+	return col, values, at, nil
+}
+
+// parseNumbers parses a numeric column's values; at[i] is the row of
+// values[i], to name it in an error.
+func parseNumbers(col *Column, values []string, at []int, s *Summary, rows []SampledRow) ([]float64, error) {
+	x := make([]float64, len(values))
+	for i, v := range values {
+		f, err := ParseValue(col.Kind, col.Format, v)
+		if err != nil {
+			r := rows[at[i]]
+			return nil, &FieldError{s.Origin(r), r.Line, col.Name, fmt.Errorf("value %q: %w", v, err)}
+		}
+		x[i] = f
+	}
+	return x, nil
 }
 
 // novelValues returns the values (with repetition) that stand for new
@@ -383,12 +409,6 @@ func categories(values []string, st *ColumnStats, minCount int) (cats []Category
 		}
 		total += float64(n)
 	}
-	byFrequency := func(a, b Category) int {
-		if c := cmp.Compare(b.Frequency, a.Frequency); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Value, b.Value)
-	}
 	slices.SortFunc(cats, byFrequency)
 	if len(cats) > CategoryCap {
 		head := cats[:CategoryCap]
@@ -425,6 +445,14 @@ func categories(values []string, st *ColumnStats, minCount int) (cats []Category
 		cats[i].Frequency /= total
 	}
 	return cats, replace
+}
+
+// byFrequency orders categories most frequent first, ties by value.
+func byFrequency(a, b Category) int {
+	if c := cmp.Compare(b.Frequency, a.Frequency); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Value, b.Value)
 }
 
 // absorbRare gives the mass of rare values to what stands for them: in a
@@ -469,12 +497,7 @@ func absorbRare(cats, rare []Category) ([]Category, map[string]string) {
 		}
 	}
 	if len(cats) <= CategoryCap {
-		slices.SortFunc(cats, func(a, b Category) int {
-			if c := cmp.Compare(b.Frequency, a.Frequency); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.Value, b.Value)
-		})
+		slices.SortFunc(cats, byFrequency)
 	}
 	return cats, replace
 }

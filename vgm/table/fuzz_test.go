@@ -1,7 +1,6 @@
 package table
 
 import (
-	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,21 +24,7 @@ import (
 // table.
 func fitExample(tb testing.TB, modelType string, rows int) *Model {
 	tb.Helper()
-	f, err := os.Open("../../examples/seattle-weather.csv")
-	if err != nil {
-		tb.Skip("example table missing:", err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	s := NewSummary(recs[0], 1000, 1)
-	for i, r := range recs[1:min(len(recs), rows+1)] {
-		if err := s.Add("seattle-weather.csv", int64(i), int64(i+2), r); err != nil {
-			tb.Fatal(err)
-		}
-	}
+	s := exampleSummary(tb, rows, 1000)
 	cfg := vgm.DefaultConfig()
 	cfg.MaxIter = 50
 	m, err := Fit(s, FitOptions{VGM: cfg, ModelType: modelType})

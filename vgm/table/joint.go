@@ -135,12 +135,38 @@ type variable struct {
 
 // fitJoint learns the copula and the network from the sample.
 func fitJoint(m *Model, rows []SampledRow, seed uint64) error {
-	r := rng.New(seed, 1<<62)
 	n := len(rows)
 	nb := binsFor(n)
-	var copCols []int
-	var scores [][]float64
-	var vars []variable
+	copCols, us, vars, err := jointVariables(m, rows, seed, nb)
+	if err != nil {
+		return err
+	}
+	scores := make([][]float64, len(us))
+	for a, u := range us {
+		scores[a] = make([]float64, n)
+		for i, v := range u {
+			scores[a][i] = math.NaN()
+			if !math.IsNaN(v) {
+				scores[a][i] = normalScore(v)
+			}
+		}
+	}
+	m.Copula = &Copula{Columns: copCols, Correlation: correlations(scores)}
+	maxParents := MaxParents
+	if m.ModelType == ModelTypeCopula {
+		maxParents = 0
+	}
+	m.Network = &Network{Bins: nb, Nodes: learnNetwork(vars, n, maxParents)}
+	return nil
+}
+
+// jointVariables maps the sample through the model's marginals: for each
+// numeric column in the copula its probabilities u = F(x) (NaN for null;
+// an atom's tied values spread over its share) and its copula bin, of nb;
+// the discrete variables of the network, bins first per column.
+func jointVariables(m *Model, rows []SampledRow, seed uint64, nb int) (copCols []int, us [][]float64, vars []variable, err error) {
+	r := rng.New(seed, 1<<62)
+	n := len(rows)
 	margs := marginals(m)
 	for j := range m.Columns {
 		c := &m.Columns[j]
@@ -151,17 +177,15 @@ func fitJoint(m *Model, rows []SampledRow, seed uint64) error {
 				bins[i] = int32(r.Intn(nb)) // nulls carry no bin information
 			})
 			if err != nil {
-				return err
+				return nil, nil, nil, err
 			}
-			z := make([]float64, n)
 			for i, ui := range u {
-				z[i] = math.NaN()
 				if !math.IsNaN(ui) {
-					z[i], bins[i] = normalScore(ui), int32(binOf(ui, nb))
+					bins[i] = int32(binOf(ui, nb))
 				}
 			}
 			copCols = append(copCols, j)
-			scores = append(scores, z)
+			us = append(us, u)
 			vars = append(vars, variable{node: NetworkNode{Column: j}, bin: true, card: nb, states: bins})
 			if c.NullFraction > 0 {
 				st := make([]int32, n)
@@ -178,13 +202,7 @@ func fitJoint(m *Model, rows []SampledRow, seed uint64) error {
 			vars = append(vars, variable{node: NetworkNode{Column: j}, card: total, states: st})
 		}
 	}
-	m.Copula = &Copula{Columns: copCols, Correlation: correlations(scores)}
-	maxParents := MaxParents
-	if m.ModelType == ModelTypeCopula {
-		maxParents = 0
-	}
-	m.Network = &Network{Bins: nb, Nodes: learnNetwork(vars, n, maxParents)}
-	return nil
+	return copCols, us, vars, nil
 }
 
 // normalScore is Φ⁻¹(u), with u kept off 0 and 1.

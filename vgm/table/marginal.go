@@ -92,16 +92,7 @@ func findAtoms(x []float64) ([]Atom, []float64) {
 			atoms = append(atoms, Atom{Value: v, Frequency: f})
 		}
 	}
-	slices.SortFunc(atoms, func(a, b Atom) int {
-		if c := cmp.Compare(b.Frequency, a.Frequency); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Value, b.Value)
-	})
-	if len(atoms) > MaxAtoms {
-		atoms = atoms[:MaxAtoms]
-	}
-	slices.SortFunc(atoms, func(a, b Atom) int { return cmp.Compare(a.Value, b.Value) })
+	atoms = topAtoms(atoms)
 	isAtom := map[float64]bool{}
 	for _, a := range atoms {
 		isAtom[a.Value] = true
@@ -113,6 +104,20 @@ func findAtoms(x []float64) ([]Atom, []float64) {
 		}
 	}
 	return atoms, rest
+}
+
+// topAtoms keeps the MaxAtoms most frequent atoms (ties by value) and
+// sorts them by value.
+func topAtoms(atoms []Atom) []Atom {
+	slices.SortFunc(atoms, func(a, b Atom) int {
+		if c := cmp.Compare(b.Frequency, a.Frequency); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Value, b.Value)
+	})
+	atoms = atoms[:min(len(atoms), MaxAtoms)]
+	slices.SortFunc(atoms, func(a, b Atom) int { return cmp.Compare(a.Value, b.Value) })
+	return atoms
 }
 
 // marginal is a numeric column's distribution: atoms and a mixture, with a

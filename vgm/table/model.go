@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	"github.com/vgmsynth/vgmsynth/vgm"
+	"github.com/vgmsynth/vgmsynth/vgm/privacy"
 	"github.com/vgmsynth/vgmsynth/vgm/rules"
 )
 
@@ -57,6 +58,10 @@ type Model struct {
 	Rules []rules.Rule `json:"rules,omitempty"`
 	// Forest is the mixture of model type "forest" (format version 2).
 	Forest *Forest `json:"forest,omitempty"`
+	// Privacy is the differential-privacy guarantee of a private fit
+	// (FitOptions.Privacy) and the mechanisms that spent it; nil for an
+	// ordinary fit.
+	Privacy *privacy.Budget `json:"privacy,omitempty"`
 	// Conditions restrict the generated rows (conditional generation):
 	// they are no part of a fitted model, but set on its bytes for one
 	// run by SetConditions.
@@ -131,6 +136,11 @@ func (m *Model) Validate() error {
 	}
 	if _, err := m.compileConditions(); err != nil {
 		return err
+	}
+	if m.Privacy != nil {
+		if err := m.Privacy.Validate(); err != nil {
+			return fmt.Errorf("model: %w", err)
+		}
 	}
 	switch m.ModelType {
 	case ModelTypeIndependent:

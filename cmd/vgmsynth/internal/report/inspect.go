@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/vgmsynth/vgmsynth/vgm/privacy"
 	"github.com/vgmsynth/vgmsynth/vgm/table"
 )
 
@@ -28,6 +29,9 @@ func DescribeModel(w io.Writer, m *table.Model) error {
 	fmt.Fprintf(&b, "rows seen  %d\n", m.RowsSeen)
 	fmt.Fprintf(&b, "sample     %d rows fitted on, seed %d\n", m.SampleSize, m.Seed)
 	fmt.Fprintf(&b, "columns    %d\n", len(m.Columns))
+	if p := m.Privacy; p != nil {
+		fmt.Fprintf(&b, "privacy    (epsilon %s, delta %s)-differentially private per %s; row counts are noisy\n", strconv.FormatFloat(p.Epsilon, 'g', -1, 64), strconv.FormatFloat(p.Delta, 'g', -1, 64), p.Unit)
+	}
 	for j := range m.Columns {
 		b.WriteByte('\n')
 		inspectColumn(&b, &m.Columns[j])
@@ -45,8 +49,28 @@ func DescribeModel(w io.Writer, m *table.Model) error {
 	}
 	b.WriteByte('\n')
 	b.WriteString(m.RulesText())
+	if p := m.Privacy; p != nil {
+		inspectPrivacy(&b, p)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// inspectPrivacy lists what each mechanism of a private fit spent.
+func inspectPrivacy(b *strings.Builder, p *privacy.Budget) {
+	eps, delta := 0.0, 0.0
+	for _, mc := range p.Mechanisms {
+		eps += mc.Epsilon
+		delta += mc.Delta
+	}
+	fmt.Fprintf(b, "\nprivacy budget: %d mechanisms spent epsilon %.4g of %g and delta %.3g of %g (basic composition)\n", len(p.Mechanisms), eps, p.Epsilon, delta, p.Delta)
+	for _, mc := range p.Mechanisms {
+		d := ""
+		if mc.Delta > 0 {
+			d = fmt.Sprintf(", delta %.3g", mc.Delta)
+		}
+		fmt.Fprintf(b, "  epsilon %.4f%s  %s\n", mc.Epsilon, d, mc.Name)
+	}
 }
 
 func inspectColumn(b *strings.Builder, c *table.Column) {
@@ -98,12 +122,18 @@ func inspectColumn(b *strings.Builder, c *table.Column) {
 		cats := slices.Clone(c.Categories)
 		slices.SortStableFunc(cats, func(x, y table.Category) int { return cmp.Compare(y.Frequency, x.Frequency) })
 		row("categories", "%d", len(cats))
+		label := func(v string) string {
+			if v == table.NovelCategory {
+				return "(new text in the shape of rare values)"
+			}
+			return shorten(v, 40)
+		}
 		width := 0
 		for _, cat := range cats[:min(len(cats), inspectCategories)] {
-			width = max(width, utf8.RuneCountInString(shorten(cat.Value, 40)))
+			width = max(width, utf8.RuneCountInString(label(cat.Value)))
 		}
 		for _, cat := range cats[:min(len(cats), inspectCategories)] {
-			v := shorten(cat.Value, 40)
+			v := label(cat.Value)
 			fmt.Fprintf(b, "  %-11s %s%s  %s\n", "", v, strings.Repeat(" ", width-utf8.RuneCountInString(v)), inspectPercent(cat.Frequency))
 		}
 		if rest := len(cats) - inspectCategories; rest > 0 {
@@ -127,16 +157,29 @@ func inspectFormat(c *table.Column) string {
 		if f.Decimals == 1 {
 			s = "1 decimal"
 		}
-		if f.Exponent {
+		switch {
+		case f.Exponent:
 			s = "e-notation, " + s
+		case f.MixedExponent:
+			s += fmt.Sprintf(", e-notation with %d decimals below 1e-4 and from 1e16", f.ExponentDecimals)
 		}
-		return s
+		return s + numberSpelling(f)
 	case table.Integer:
-		return "whole numbers"
+		return "whole numbers" + numberSpelling(f)
 	case table.Datetime:
 		s := fmt.Sprintf("layout %q", f.Layout)
 		if f.ZoneOffset != 0 {
 			s += ", zone " + time.Unix(0, 0).In(time.FixedZone("", f.ZoneOffset)).Format("-07:00")
+		}
+		switch {
+		case f.Step == 86400:
+			s += ", on whole days"
+		case f.Step == 3600:
+			s += ", on whole hours"
+		case f.Step > 0 && f.Step%60 == 0:
+			s += fmt.Sprintf(", on multiples of %d minutes", f.Step/60)
+		case f.Step > 0:
+			s += fmt.Sprintf(", on multiples of %d seconds", f.Step)
 		}
 		return s
 	case table.Boolean:
@@ -149,6 +192,27 @@ func inspectFormat(c *table.Column) string {
 		return s
 	}
 	return ""
+}
+
+// numberSpelling says what surrounds and separates a number's digits.
+func numberSpelling(f table.Format) string {
+	var s string
+	if f.Prefix != "" {
+		s += fmt.Sprintf(", prefix %q", f.Prefix)
+	}
+	if f.Suffix != "" {
+		s += fmt.Sprintf(", suffix %q", f.Suffix)
+	}
+	if f.Thousands != "" {
+		s += fmt.Sprintf(", thousands %q", f.Thousands)
+	}
+	if f.DecimalMark != "" {
+		s += fmt.Sprintf(", decimal mark %q", f.DecimalMark)
+	}
+	if f.Width > 0 {
+		s += fmt.Sprintf(", %d digits with leading zeros", f.Width)
+	}
+	return s
 }
 
 // inspectValue writes a value of a numeric column: a datetime in the
