@@ -9,6 +9,7 @@ import (
 	"github.com/vgmsynth/vgmsynth/transforms"
 	"github.com/vgmsynth/vgmsynth/transforms/sink"
 	"github.com/vgmsynth/vgmsynth/transforms/tableio"
+	"github.com/vgmsynth/vgmsynth/vgm/table"
 )
 
 // Output says what to generate and where: transforms.OutputConfig's
@@ -19,6 +20,9 @@ type Output struct {
 	transforms.OutputConfig
 	// Overwrite allows replacing an earlier output under Prefix.
 	Overwrite bool
+	// Conditions, when set, restrict the rows generated: Rows rows that
+	// meet them, taken in turn (table.Conditional).
+	Conditions []table.Conditional
 	// Notify, when set, is told what recovery of an interrupted earlier
 	// run under Prefix did (see sink.Recover).
 	Notify func(msg string)
@@ -42,8 +46,13 @@ func Abandon(ctx context.Context, prefix, runID string) (finished bool, err erro
 }
 
 // BuildGenerate adds generation from model to s. It checks the output
-// settings before any work starts.
+// settings before any work starts, and out's conditions where the model is
+// given as bytes: a condition it cannot meet is a *table.ConditionError.
 func BuildGenerate(ctx context.Context, s beam.Scope, model transforms.Model, out Output) error {
+	model, err := transforms.Condition(s, model, out.Conditions)
+	if err != nil {
+		return err
+	}
 	cfg, err := outputConfig(ctx, out)
 	if err != nil {
 		return err
@@ -56,9 +65,12 @@ func BuildGenerate(ctx context.Context, s beam.Scope, model transforms.Model, ou
 // rows that out generates are compared with the rows of the input's
 // sample (summary, from BuildFitSample); the count of exact copies goes to
 // the counter vgmsynth/exact_copies and to the Copies hook under
-// out.Hooks.
+// out.Hooks. Conditions that the model cannot meet add no check:
+// BuildGenerate refuses them.
 func BuildCopyCheck(s beam.Scope, summary beam.PCollection, model transforms.Model, out Output) {
-	transforms.CheckCopies(s, summary, model, out.Rows, out.Seed, out.Hooks)
+	if model, err := transforms.Condition(s, model, out.Conditions); err == nil {
+		transforms.CheckCopies(s, summary, model, out.Rows, out.Seed, out.Hooks)
+	}
 }
 
 // AutoShards chooses a shard count: one file for small outputs, otherwise at

@@ -12,7 +12,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -20,7 +19,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,8 +30,6 @@ import (
 	"github.com/vgmsynth/vgmsynth/transforms"
 	"github.com/vgmsynth/vgmsynth/transforms/sink"
 	"github.com/vgmsynth/vgmsynth/transforms/tableio"
-	"github.com/vgmsynth/vgmsynth/vgm/privacy"
-	"github.com/vgmsynth/vgmsynth/vgm/rules"
 	"github.com/vgmsynth/vgmsynth/vgm/table"
 )
 
@@ -258,7 +254,7 @@ var commands = map[string]command{
 				}
 				p, s := beam.NewPipelineWithRoot()
 				if err := pipeline.BuildGenerate(ctx, s, transforms.ModelBytes(data), o); err != nil {
-					return flagContext(err)
+					return explainCondition(fs, flagContext(err))
 				}
 				return finishOutput(ctx, o, common, execute(ctx, p, common, "wrote", o.Rows), nil)
 			}
@@ -279,6 +275,9 @@ var commands = map[string]command{
 				}
 				input, err := in(common)
 				if err != nil {
+					return err
+				}
+				if err := checkConditionColumns(ctx, fs, input, o.Conditions); err != nil {
 					return err
 				}
 				p, s := beam.NewPipelineWithRoot()
@@ -422,89 +421,29 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 	}
 }
 
-// privacyOptions checks --epsilon, --delta and --noise-seed.
-func privacyOptions(epsilon, delta float64, noiseSeed string) (*table.PrivacyOptions, error) {
-	if epsilon == 0 {
-		return nil, errors.New("--noise-seed goes with --epsilon")
-	}
-	if err := privacy.CheckBudget(epsilon, delta); err != nil {
-		return nil, fmt.Errorf("--epsilon, --delta: %w", err)
-	}
-	p := &table.PrivacyOptions{Epsilon: epsilon, Delta: delta}
-	if noiseSeed != "" {
-		seed, err := strconv.ParseUint(noiseSeed, 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("--noise-seed %q: want a whole number from 0 to 2^64-1", noiseSeed)
-		}
-		p.NoiseSeed, p.FixedNoise = seed, true
-	}
-	return p, nil
-}
-
-// readSchema reads a schema file: a JSON object mapping column names to
-// kinds (optionally under a "columns" key), beside which "constraints"
-// declares rules (rules.ParseConstraints), "mined_rules": false keeps none
-// of the rules the fit finds, and "drop_rules" names mined rules to leave
-// out as inspect prints them.
-func readSchema(path string) (map[string]string, table.RuleOptions, error) {
-	var ro table.RuleOptions
-	data, err := readSmallFile("schema", path, 16<<20)
-	if err != nil {
-		return nil, ro, err
-	}
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(data, &top); err != nil {
-		return nil, ro, fmt.Errorf(`schema %s: want a JSON object such as {"price": "float", "zip": "categorical"}: %w`, path, err)
-	}
-	kinds := map[string]string{}
-	for key, raw := range top {
-		var kind string
-		if json.Unmarshal(raw, &kind) == nil {
-			kinds[key] = kind // a column named like a key below is a column
-			continue
-		}
-		switch key {
-		case "columns":
-			err = json.Unmarshal(raw, &kinds)
-		case "constraints":
-			ro.Constraints, err = rules.ParseConstraints(raw)
-		case "mined_rules":
-			var on bool
-			err = json.Unmarshal(raw, &on)
-			ro.NoMined = !on
-		case "drop_rules":
-			err = json.Unmarshal(raw, &ro.Drop)
-		default:
-			err = errors.New("want a kind name (float, integer, categorical, boolean, datetime or id)")
-		}
-		if err != nil {
-			return nil, ro, fmt.Errorf("schema %s: %q: %w", path, key, err)
-		}
-	}
-	return kinds, ro, nil
-}
-
 func outputFlags(fs *flag.FlagSet) func(*flag.FlagSet, *common) (pipeline.Output, error) {
 	for _, n := range []string{"rows", "shards", "format", "compression", "overwrite"} {
 		ownFlags[n] = true
 	}
 	output := stringFlag(fs, "output", "", "output prefix: files are PREFIX-00000-of-0000K.csv|.parquet (local or gs://)")
-	rows := fs.String("rows", "", "number of rows to generate")
+	rows := fs.String("rows", "", "number of rows to generate (with --conditions: their sum, the default)")
 	shards := fs.Int("shards", 0, "number of output files (default: chosen from --rows and the cores)")
 	format := fs.String("format", "csv", "output format: csv or parquet")
 	compression := fs.String("compression", "", "csv: none (default), zstd or gzip, per block inside the workers; parquet: snappy (default), none, zstd or gzip")
 	overwrite := fs.Bool("overwrite", false, "replace an existing output under the same prefix")
+	conditions := conditionFlags(fs)
 	return func(fs *flag.FlagSet, c *common) (pipeline.Output, error) {
 		var o pipeline.Output
 		if *output == "" {
 			return o, usageError{errors.New("--output is required")}
 		}
-		if *rows == "" {
-			return o, usageError{errors.New("--rows is required")}
-		}
-		n, err := parseCount(*rows)
+		conds, condRows, err := conditions()
 		if err != nil {
-			return o, usageError{fmt.Errorf("--rows: %w", err)}
+			return o, err
+		}
+		n, err := rowCount(*rows, condRows)
+		if err != nil {
+			return o, err
 		}
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -517,6 +456,7 @@ func outputFlags(fs *flag.FlagSet) func(*flag.FlagSet, *common) (pipeline.Output
 		return pipeline.Output{
 			OutputConfig: transforms.OutputConfig{Prefix: *output, Format: *format, Compression: *compression, Rows: n,
 				Shards: *shards, Seed: *c.seed, Roots: runners.Roots(), Hooks: c.hooks(), RunID: pipeline.NewRunID()},
+			Conditions: conds,
 			// Recovery notes are warnings: printed even with --quiet.
 			Overwrite: *overwrite, Notify: func(msg string) { fmt.Fprintf(errOut, "vgmsynth: %s\n", msg) },
 		}, nil

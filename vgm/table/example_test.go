@@ -12,9 +12,9 @@ import (
 
 // Fit a model from a summary built by hand, then generate a block of rows
 // and print a few of them.
-func Example() {
-	// A summary of 500 rows: a price around 20 or 60 that is zero one time
-	// in ten, and the city it was paid in.
+// pricesModel fits a model of 500 rows: a price around 20 or 60 that is
+// zero one time in ten, and the city it was paid in.
+func pricesModel() *table.Model {
 	sum := table.NewSummary([]string{"price", "city"}, 1000, 1)
 	r := rng.New(1, 0)
 	for i := 0; i < 500; i++ {
@@ -32,11 +32,15 @@ func Example() {
 			log.Fatal(err)
 		}
 	}
-
 	m, err := table.Fit(sum, table.FitOptions{VGM: vgm.DefaultConfig()})
 	if err != nil {
 		log.Fatal(err)
 	}
+	return m
+}
+
+func Example() {
+	m := pricesModel()
 	for _, c := range m.Columns {
 		switch {
 		case c.Kind.Numeric():
@@ -85,4 +89,35 @@ func Example() {
 	// 17.78,Lima
 	// 23.52,Lima
 	// Lima 25, Oslo 50
+}
+
+// Generate only rows that meet conditions: 3 rows of Oslo, then rows of
+// Lima with a price (not zero), following the model's distribution given
+// each condition.
+func ExampleConditional() {
+	m := pricesModel()
+	oslo, err := table.ParseCondition("city=Oslo")
+	if err != nil {
+		log.Fatal(err)
+	}
+	m.Conditions = []table.Conditional{
+		{Where: []table.Condition{oslo}, Rows: 3},
+		{Where: []table.Condition{{Column: "city", Op: "=", Value: "Lima"}, {Column: "price", Op: ">", Value: "0"}}},
+	}
+	g, err := table.NewGenerator(m) // refuses conditions it cannot meet
+	if err != nil {
+		log.Fatal(err)
+	}
+	b := g.NewBlock()
+	g.Fill(b, 7, 0, 6)
+	for i := 0; i < b.N; i++ {
+		fmt.Printf("%s,%s\n", g.AppendText(nil, b, 0, i), g.AppendText(nil, b, 1, i))
+	}
+	// Output:
+	// 56.49,Oslo
+	// 0.00,Oslo
+	// 61.64,Oslo
+	// 17.81,Lima
+	// 18.88,Lima
+	// 12.65,Lima
 }

@@ -27,6 +27,11 @@ type Block struct {
 	// Scratch of the forest model.
 	comps, order, starts []int32
 	draws                []uint64
+	cand                 *Block // candidate rows of a model with conditions
+	// Of a candidate block: the network's conditioned nodes (condGen),
+	// and the rows they dropped.
+	nodeConds []*nodeCond
+	dropped   []bool
 }
 
 // ColumnValues holds one column of a block. Which slice is used depends on
@@ -50,6 +55,7 @@ type Generator struct {
 	joint  *jointGen  // network and copula models
 	forest *forestGen // forest models
 	rules  *ruleGen   // nil for models without rules
+	cond   *condGen   // nil for models without conditions
 }
 
 type genColumn struct {
@@ -92,7 +98,10 @@ func round(x float64) float64 {
 	return math.Round(x)
 }
 
-// NewGenerator prepares a validated model for generation.
+// NewGenerator prepares a validated model for generation. A model with
+// Conditions is refused with a *ConditionError where a Conditional is met
+// by fewer than MinConditionProbability of the rows it draws in a pilot of
+// ConditionPilotRows.
 func NewGenerator(m *Model) (*Generator, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
@@ -160,6 +169,13 @@ func NewGenerator(m *Model) (*Generator, error) {
 		g.joint = j
 	}
 	g.rules = newRuleGen(g)
+	if len(m.Conditions) > 0 {
+		c, err := newCondGen(g)
+		if err != nil {
+			return nil, err
+		}
+		g.cond = c
+	}
 	return g, nil
 }
 
@@ -191,8 +207,18 @@ func (g *Generator) IsNovel(col int, k int32) bool { return g.cols[col].novel ==
 func stream(block int64, col int) uint64 { return uint64(block)<<16 | uint64(col&0xffff) }
 
 // Fill generates rows [block*BlockSize, block*BlockSize+n) into b. n is at
-// most BlockSize; a shorter block is a prefix of the full one.
+// most BlockSize; a shorter block is a prefix of the full one. With
+// Conditions, every row meets its Conditional (see condGen).
 func (g *Generator) Fill(b *Block, seed uint64, block int64, n int) {
+	if g.cond != nil {
+		g.cond.fill(g, b, seed, block, n)
+		return
+	}
+	g.fill(b, seed, block, n)
+}
+
+// fill is Fill without the conditions.
+func (g *Generator) fill(b *Block, seed uint64, block int64, n int) {
 	b.Start, b.N, b.seed = block*BlockSize, n, seed
 	if g.forest != nil {
 		g.fillForest(b, seed, block, n)

@@ -134,8 +134,12 @@ func (g *Generator) fillJoint(b *Block, seed uint64, block int64, n int) {
 	// The network, row by row.
 	r = rng.New(seed, stream(block, 0xffff))
 	states := make([]int, len(j.nodes))
+	nc := b.nodeConds
 	for i := 0; i < n; i++ {
 		bi := bins[i*p : i*p+p]
+		if nc != nil {
+			b.dropped[i] = false
+		}
 		for k := range j.nodes {
 			nd := &j.nodes[k]
 			cfg := 0
@@ -145,7 +149,14 @@ func (g *Generator) fillJoint(b *Block, seed uint64, block int64, n int) {
 			for q, par := range nd.nodePar {
 				cfg = cfg*nd.radix[q] + states[par]
 			}
-			st := nd.rows[cfg].Sample(&r)
+			var st int
+			if nc != nil && nc[k] != nil {
+				var kept bool
+				st, kept = nc[k].sample(cfg, &r)
+				b.dropped[i] = b.dropped[i] || !kept
+			} else {
+				st = nd.rows[cfg].Sample(&r)
+			}
 			states[k] = st
 			cv := &b.Cols[nd.col]
 			switch {

@@ -62,6 +62,10 @@ type Model struct {
 	// (FitOptions.Privacy) and the mechanisms that spent it; nil for an
 	// ordinary fit.
 	Privacy *privacy.Budget `json:"privacy,omitempty"`
+	// Conditions restrict the generated rows (conditional generation):
+	// they are no part of a fitted model, but set on its bytes for one
+	// run by SetConditions.
+	Conditions []Conditional `json:"conditions,omitempty"`
 }
 
 // Column is the model of one column.
@@ -128,6 +132,9 @@ func (m *Model) Validate() error {
 		}
 	}
 	if err := m.validateRules(); err != nil {
+		return err
+	}
+	if _, err := m.compileConditions(); err != nil {
 		return err
 	}
 	if m.Privacy != nil {
