@@ -133,10 +133,17 @@ type marginal struct {
 	w     float64   // W
 	lo    []float64 // lo[i] = F(a_i⁻): where atom i starts in probability
 	cum   []float64 // cum[i] = Σ_{j≤i} w_j
+	// xLo and xHi are the smallest and largest value that is not an atom,
+	// where a column has atoms and tails: the mixture's draws are kept
+	// within them, out of the gap before a sentinel. ±Inf otherwise.
+	xLo, xHi float64
 }
 
 func newMarginal(mix *vgm.Mixture, atoms []Atom, tails *Tails) *marginal {
-	m := &marginal{mix: mix, atoms: atoms, tails: tails}
+	m := &marginal{mix: mix, atoms: atoms, tails: tails, xLo: math.Inf(-1), xHi: math.Inf(1)}
+	if len(atoms) > 0 && tails != nil {
+		m.xLo, m.xHi = tails.Low[0], tails.High[len(tails.High)-1]
+	}
 	qt := mix.NewQuantileTable(1024)
 	m.grid = make([]float64, gridSize+1)
 	for i := range m.grid {
@@ -202,7 +209,7 @@ func (m *marginal) rest(p float64) float64 {
 			return tailAt(t.High, (p-(1-t.P))/t.P)
 		}
 	}
-	return m.mixQuantile(p)
+	return clamp(m.mixQuantile(p), m.xLo, m.xHi)
 }
 
 // clamp limits x to [lo, hi] with plain comparisons, which cost several
