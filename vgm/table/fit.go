@@ -268,13 +268,23 @@ func parseNumbers(col *Column, values []string, at []int, s *Summary, rows []Sam
 }
 
 // novelValues returns the values (with repetition) that stand for new
-// ones: those replaced by NovelCategory.
+// ones: those replaced by NovelCategory. Where the counts are exact over
+// every row, rare values may all lie outside the sample: the text model
+// then learns from each rare value once, in sorted order.
 func novelValues(values []string, replace map[string]string) []string {
 	var out []string
 	for _, v := range values {
 		if replace[v] == NovelCategory {
 			out = append(out, v)
 		}
+	}
+	if len(out) == 0 {
+		for v, r := range replace {
+			if r == NovelCategory {
+				out = append(out, v)
+			}
+		}
+		slices.Sort(out)
 	}
 	return out
 }

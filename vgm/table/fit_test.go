@@ -313,3 +313,30 @@ func TestGenerateBlocks(t *testing.T) {
 		})
 	}
 }
+
+// TestRareValuesOutsideSample fits a text column whose counts are exact
+// over every row while its few rare values (seen once each) may all miss
+// the sample: the model still has a text model for its new-values
+// category, and validates.
+func TestRareValuesOutsideSample(t *testing.T) {
+	cities := []string{"Boston", "Denver", "Austin", "Chicago", "Miami", "Dallas", "Seattle", "Portland", "Atlanta", "Houston"}
+	for _, sampleSize := range []int{10, 50, 2000} {
+		s := NewSummary([]string{"origin"}, sampleSize, 1)
+		for i := range 2000 {
+			v := cities[i%len(cities)] // 200 rows each
+			if i%500 == 7 {
+				v = fmt.Sprintf("Rare %c", 'a'+i%26) // once each
+			}
+			if err := s.Add("t.csv", int64(i), int64(i+2), []string{v}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		m, err := Fit(s, FitOptions{VGM: vgm.DefaultConfig(), MinCategoryCount: DefaultMinCategoryCount})
+		if err != nil {
+			t.Fatalf("sample of %d: %v", sampleSize, err)
+		}
+		if c := m.Columns[0]; c.Text == nil {
+			t.Errorf("sample of %d: no text model for the rare values (kind %v, %d categories)", sampleSize, c.Kind, len(c.Categories))
+		}
+	}
+}
