@@ -82,12 +82,19 @@ func decodeSummary(b []byte) (table.Summary, error) {
 		}
 		pos += k
 	}
+	// The readers read nothing once pos is -1: the caller checks pos.
 	uvarint := func() uint64 {
+		if pos < 0 {
+			return 0
+		}
 		v, k := binary.Uvarint(rest[pos:])
 		advance(k)
 		return v
 	}
 	varint := func() int64 {
+		if pos < 0 {
+			return 0
+		}
 		v, k := binary.Varint(rest[pos:])
 		advance(k)
 		return v
