@@ -257,27 +257,40 @@ func datetimeStep(f Format, values []string) int {
 	if !strings.Contains(f.Layout, "05") {
 		unit = 60
 	}
+	// The coarsest step dividing every local time is the coarsest step
+	// dividing their greatest common divisor.
+	g := int64(0)
+	for _, v := range values {
+		t, err := time.Parse(f.Layout, v)
+		if err != nil {
+			return 0
+		}
+		_, off := t.Zone()
+		g = gcd(g, t.Unix()+int64(off))
+		if g != 0 && g <= unit {
+			return 0
+		}
+	}
 	for _, step := range datetimeSteps {
-		if step <= unit || (f.TimeOnly() && step >= 86400) {
-			continue
-		}
-		all := true
-		for _, v := range values {
-			t, err := time.Parse(f.Layout, v)
-			if err != nil {
-				return 0
-			}
-			_, off := t.Zone()
-			if (t.Unix()+int64(off))%step != 0 {
-				all = false
-				break
-			}
-		}
-		if all {
+		if step > unit && !(f.TimeOnly() && step >= 86400) && g%step == 0 {
 			return int(step)
 		}
 	}
 	return 0
+}
+
+// gcd is the greatest common divisor of |a| and |b|; gcd(0, b) = |b|.
+func gcd(a, b int64) int64 {
+	if a < 0 {
+		a = -a
+	}
+	if b < 0 {
+		b = -b
+	}
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
 
 // yearZero is the Unix time of 0000-01-01, the date time.Parse gives a
