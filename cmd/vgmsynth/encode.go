@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/vgmsynth/vgmsynth/pipeline"
 	"github.com/vgmsynth/vgmsynth/runners"
 	"github.com/vgmsynth/vgmsynth/transforms/sink"
@@ -25,7 +24,7 @@ func init() {
 			"into the model's categories, -1 for a value the model does not know); an id\n" +
 			"column is copied; nulls stay null. The same seed gives the same modes on any\n" +
 			"runner. \"vgmsynth decode\" inverts it.",
-		flags: codecFlags(tableio.FormatParquet, "encoded", pipeline.BuildEncode, codecUsage{
+		flags: codecFlags(tableio.FormatParquet, "encoded", pipeline.Encode, codecUsage{
 			model:       "model file to encode with (local or gs://)",
 			input:       "input table: CSV (.csv, .csv.gz) or Parquet file(s), a path or glob, local or gs://; the model's columns",
 			output:      "output prefix: files are PREFIX-00000-of-0000K.parquet (local or gs://)",
@@ -40,7 +39,7 @@ func init() {
 			"and PREFIX-MANIFEST.json. A value is mean + 4 std * alpha of its mode (alpha\n" +
 			"clipped to [-1, 1]) or its atom, rounded to the column's resolution (and with\n" +
 			"--clamp kept within the model's bounds); category index -1 decodes to null.",
-		flags: codecFlags(tableio.FormatCSV, "decoded", pipeline.BuildDecode, codecUsage{
+		flags: codecFlags(tableio.FormatCSV, "decoded", pipeline.Decode, codecUsage{
 			model:       "model file the table was encoded with (local or gs://)",
 			input:       "encoded table: Parquet or CSV file(s), a path or glob, local or gs://",
 			output:      "output prefix: files are PREFIX-00000-of-0000K.csv (local or gs://)",
@@ -57,7 +56,7 @@ type codecUsage struct {
 // codecFlags adds the flags of encode or decode (writing format; decode
 // has --clamp) and returns its job: check the flags, read the model,
 // build the pipeline with build and run it.
-func codecFlags(format, verb string, build func(context.Context, beam.Scope, pipeline.Codec) error, u codecUsage) func(*flag.FlagSet) func(context.Context) error {
+func codecFlags(format, verb string, build func(context.Context, pipeline.Codec) (*pipeline.Job, error), u codecUsage) func(*flag.FlagSet) func(context.Context) error {
 	return func(fs *flag.FlagSet) func(context.Context) error {
 		model := stringFlag(fs, "model", "", u.model)
 		input := stringFlag(fs, "input", "", u.input)
@@ -100,12 +99,12 @@ func codecFlags(format, verb string, build func(context.Context, beam.Scope, pip
 
 // runCodec builds c's pipeline with build, runs it and reports what the
 // output's manifest says.
-func runCodec(ctx context.Context, c pipeline.Codec, com *common, verb string, build func(context.Context, beam.Scope, pipeline.Codec) error) error {
-	p, s := beam.NewPipelineWithRoot()
-	if err := build(ctx, s, c); err != nil {
+func runCodec(ctx context.Context, c pipeline.Codec, com *common, verb string, build func(context.Context, pipeline.Codec) (*pipeline.Job, error)) error {
+	job, err := build(ctx, c)
+	if err != nil {
 		return flagContext(err)
 	}
-	if err := finish(ctx, c.Prefix, c.RunID, com, execute(ctx, p, com, verb, 0)); err != nil {
+	if err := finish(ctx, c.Prefix, c.RunID, com, execute(ctx, job, com, verb, 0)); err != nil {
 		return err
 	}
 	man, err := sink.ReadManifest(ctx, c.Prefix)

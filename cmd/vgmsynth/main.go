@@ -24,7 +24,6 @@ import (
 	"sync/atomic"
 	"syscall"
 
-	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/vgmsynth/vgmsynth/pipeline"
 	"github.com/vgmsynth/vgmsynth/runners"
 	"github.com/vgmsynth/vgmsynth/transforms"
@@ -209,13 +208,11 @@ var commands = map[string]command{
 				if err != nil {
 					return err
 				}
-				p, s := beam.NewPipelineWithRoot()
-				m, err := pipeline.BuildFit(ctx, s, input)
+				job, err := pipeline.Fit(ctx, input, *model)
 				if err != nil {
 					return flagContext(err)
 				}
-				transforms.WriteModel(s, m, *model)
-				if err := execute(ctx, p, common, "read", 0); err != nil {
+				if err := execute(ctx, job, common, "read", 0); err != nil {
 					return err
 				}
 				common.logf("wrote model %s\n", *model)
@@ -252,11 +249,11 @@ var commands = map[string]command{
 						return err
 					}
 				}
-				p, s := beam.NewPipelineWithRoot()
-				if err := pipeline.BuildGenerate(ctx, s, transforms.ModelBytes(data), o); err != nil {
+				job, err := pipeline.Generate(ctx, data, o)
+				if err != nil {
 					return explainCondition(fs, flagContext(err))
 				}
-				return finishOutput(ctx, o, common, execute(ctx, p, common, "wrote", o.Rows), nil)
+				return finishOutput(ctx, o, common, execute(ctx, job, common, "wrote", o.Rows), nil)
 			}
 		},
 	},
@@ -280,24 +277,11 @@ var commands = map[string]command{
 				if err := checkConditionColumns(ctx, fs, input, o.Conditions); err != nil {
 					return err
 				}
-				p, s := beam.NewPipelineWithRoot()
-				m, sample, err := pipeline.BuildFitSample(ctx, s, input)
+				job, err := pipeline.FitGenerate(ctx, input, *model, o)
 				if err != nil {
 					return flagContext(err)
 				}
-				if *model != "" {
-					transforms.WriteModel(s, m, *model)
-				}
-				if err := pipeline.BuildGenerate(ctx, s, transforms.ModelPCollection(m), o); err != nil {
-					return flagContext(err)
-				}
-				if input.Privacy == nil {
-					// The check compares generated rows with real ones: a
-					// figure about the rows that a private fit does not
-					// release.
-					pipeline.BuildCopyCheck(s, sample, transforms.ModelPCollection(m), o)
-				}
-				return finishOutput(ctx, o, common, execute(ctx, p, common, "processed", 0), reportCopies)
+				return finishOutput(ctx, o, common, execute(ctx, job, common, "processed", 0), reportCopies)
 			}
 		},
 	},
@@ -549,9 +533,9 @@ func parseCount(s string) (int64, error) {
 	return v * mult, nil
 }
 
-// execute runs the pipeline on the selected runner, printing progress
-// unless --quiet; total is the number of rows expected, or 0.
-func execute(ctx context.Context, p *beam.Pipeline, c *common, verb string, total int64) error {
+// execute runs the job on the selected runner, printing progress unless
+// --quiet; total is the number of rows expected, or 0.
+func execute(ctx context.Context, job *pipeline.Job, c *common, verb string, total int64) error {
 	runners.Init(*c.verbose)
 	if c.release != nil {
 		defer c.release()
@@ -559,5 +543,5 @@ func execute(ctx context.Context, p *beam.Pipeline, c *common, verb string, tota
 	if !*c.quiet {
 		defer startProgress(ctx, errOut, verb, total, &c.rows)()
 	}
-	return runners.Run(ctx, p)
+	return job.Run(ctx, runners.Run)
 }
