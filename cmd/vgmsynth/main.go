@@ -149,6 +149,12 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "vgmsynth %s: %v\n", args[0], err)
 		return 2
 	}
+	for _, name := range cmd.required {
+		if fs.Lookup(name).Value.String() == "" {
+			fmt.Fprintf(stderr, "vgmsynth %s: --%s is required\n", args[0], name)
+			return 2
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
@@ -189,21 +195,22 @@ func printOwnFlags(w io.Writer, fs *flag.FlagSet) {
 
 type command struct {
 	synopsis, help string
-	flags          func(fs *flag.FlagSet) func(context.Context) error
+	// required names the flags that must be given (on the command line
+	// or in the config file), in the order they are checked.
+	required []string
+	flags    func(fs *flag.FlagSet) func(context.Context) error
 }
 
 var commands = map[string]command{
 	"fit": {
 		synopsis: "--input GLOB --model model.json [flags]",
 		help:     "Reads the input, samples it and writes the fitted model file.",
+		required: []string{"model"},
 		flags: func(fs *flag.FlagSet) func(context.Context) error {
 			in := inputFlags(fs)
 			model := stringFlag(fs, "model", "", "model file to write (local or gs://)")
 			common := commonFlags(fs)
 			return func(ctx context.Context) error {
-				if *model == "" {
-					return usageError{errors.New("--model is required")}
-				}
 				input, err := in(common)
 				if err != nil {
 					return err
@@ -223,15 +230,13 @@ var commands = map[string]command{
 	"generate": {
 		synopsis: "--model model.json --rows N --output PREFIX [flags]",
 		help:     "Generates N rows from a model file as sharded CSV or Parquet files.",
+		required: []string{"model"},
 		flags: func(fs *flag.FlagSet) func(context.Context) error {
 			model := stringFlag(fs, "model", "", "model file to read (local or gs://)")
 			out := outputFlags(fs)
 			delimiter := stringFlag(fs, "output-delimiter", "", "CSV output's field delimiter: , ; | or tab (default: the input's, as the model records it)")
 			common := commonFlags(fs)
 			return func(ctx context.Context) error {
-				if *model == "" {
-					return usageError{errors.New("--model is required")}
-				}
 				o, err := out(fs, common)
 				if err != nil {
 					return err
