@@ -70,6 +70,9 @@ type forestCal struct {
 	qs    []int // per part: its index in Forest.Calendar, which names its stream
 	hdr   []calHdr
 	ent   []calEnt
+	// ordered: the parts come in the order month, weekday, hour and the
+	// column has a day table, so dayTable.setParts sets them at once.
+	ordered bool
 }
 
 type calHdr struct {
@@ -229,6 +232,13 @@ func newForestGen(m *Model) (*forestGen, error) {
 			}
 		}
 	}
+	for x := range g.cals {
+		fc := &g.cals[x]
+		fc.ordered = fc.days != nil
+		for p := 1; p < len(fc.kinds); p++ {
+			fc.ordered = fc.ordered && fc.kinds[p-1] < fc.kinds[p]
+		}
+	}
 	g.draws = 1
 	for _, fc := range g.cals {
 		g.draws = max(g.draws, len(fc.kinds))
@@ -345,6 +355,7 @@ func (g *Generator) fillForest(b *Block, seed uint64, block int64, n int) {
 			whole := math.Floor(x)
 			days, sec := floorDiv(int64(whole)+off, secondsPerDay)
 			e := h.off
+			vals, byKind := [3]int{}, [3]int{-1, -1, -1}
 			for p, kind := range fc.kinds {
 				j, coin := bits.Mul64(draws[p*n+int(i)], uint64(h.n[p]))
 				ent := &fc.ent[e+uint32(j)]
@@ -352,8 +363,17 @@ func (g *Generator) fillForest(b *Block, seed uint64, block int64, n int) {
 				if uint32(coin>>32) < ent.thresh {
 					v = ent.keep
 				}
-				days, sec = fc.days.set(kind, days, sec, int(v))
+				vals[p], byKind[kind] = int(v), int(v)
 				e += uint32(h.n[p])
+			}
+			ok := false
+			if fc.ordered {
+				days, sec, ok = fc.days.setParts(days, sec, byKind[kindMonth], byKind[kindWeekday], byKind[kindHour])
+			}
+			if !ok {
+				for p, kind := range fc.kinds {
+					days, sec = fc.days.set(kind, days, sec, vals[p])
+				}
 			}
 			num[i] = clamp(float64(days*secondsPerDay+sec-off)+(x-whole), c.lo, c.hi)
 		}

@@ -175,6 +175,45 @@ func TestDayTable(t *testing.T) {
 	}
 }
 
+// TestSetParts checks that setting month, weekday and hour at once gives
+// what setting them one after the other does, for every subset of the
+// parts, inside the table's window and out of it (where it declines).
+func TestSetParts(t *testing.T) {
+	lo, hi := 946684800.0, 1009843199.0 // 2000-01-01 .. 2001-12-31 (2000 a leap year)
+	tab := newDayTable(lo, hi)
+	for local := int64(lo) - 40*secondsPerDay; local < int64(hi)+40*secondsPerDay; local += 20011 {
+		days, sec := floorDiv(local, secondsPerDay)
+		for mask := 0; mask < 8; mask++ {
+			for month := -1; month < 12; month++ {
+				for wd := -1; wd < 7; wd++ {
+					vals := [3]int{month, wd, 5 + mask}
+					want := [2]int64{days, sec}
+					skip := false
+					for kind, v := range vals {
+						if mask&(1<<kind) == 0 {
+							vals[kind] = -1
+						} else if v < 0 {
+							skip = true
+						} else {
+							want[0], want[1] = tab.set(kind, want[0], want[1], v)
+						}
+					}
+					if skip {
+						continue
+					}
+					d, s, ok := tab.setParts(days, sec, vals[0], vals[1], vals[2])
+					if ok && (d != want[0] || s != want[1]) {
+						t.Fatalf("parts %v of %d: at once %d,%d, in turn %d,%d", vals, local, d, s, want[0], want[1])
+					}
+					if !ok && local >= int64(lo) && local <= int64(hi) {
+						t.Fatalf("parts %v of %d in the window declined", vals, local)
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestForestUTable checks the tabulated u = Φ(z) of every component of
 // the example forest against the computed one: within 5% of the
 // component's spread everywhere, 0.1% on average.
