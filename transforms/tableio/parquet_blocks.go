@@ -270,6 +270,38 @@ func newTextOf(f parquet.Field) textOf {
 func (t *textOf) appendInt(dst []byte, v int64) []byte {
 	switch {
 	case t.timestamp:
+		var sec, nsec int64
+		switch t.unit {
+		case time.Millisecond:
+			sec, nsec = floorDiv(v, 1e3)
+			nsec *= 1e6
+		case time.Microsecond:
+			sec, nsec = floorDiv(v, 1e6)
+			nsec *= 1e3
+		default:
+			sec, nsec = floorDiv(v, 1e9)
+		}
+		if out, ok := appendTimestampText(dst, sec, nsec); ok {
+			return out
+		}
+		return t.appendIntSlow(dst, v)
+	case t.date:
+		if out, ok := appendCivilDate(dst, v); ok {
+			return out
+		}
+		return t.appendIntSlow(dst, v)
+	case t.decimal:
+		return strconv.AppendFloat(dst, float64(v)/math.Pow10(t.scale), 'f', t.scale, 64)
+	}
+	return strconv.AppendInt(dst, v, 10)
+}
+
+// appendIntSlow is appendInt for timestamps and dates through
+// time.Time.AppendFormat: what appendInt does for years outside 0..9999,
+// and the reference its fast path is tested against.
+func (t *textOf) appendIntSlow(dst []byte, v int64) []byte {
+	switch {
+	case t.timestamp:
 		var tm time.Time
 		switch t.unit {
 		case time.Millisecond:
@@ -286,10 +318,8 @@ func (t *textOf) appendInt(dst []byte, v int64) []byte {
 		return tm.AppendFormat(dst, "2006-01-02 15:04:05.999999999")
 	case t.date:
 		return time.Unix(v*86400, 0).UTC().AppendFormat(dst, "2006-01-02")
-	case t.decimal:
-		return strconv.AppendFloat(dst, float64(v)/math.Pow10(t.scale), 'f', t.scale, 64)
 	}
-	return strconv.AppendInt(dst, v, 10)
+	return t.appendInt(dst, v)
 }
 
 // appendFloatText writes a float in plain notation where that is short, in
