@@ -1,5 +1,7 @@
 package tableio
 
+import "math"
+
 // Parquet TIMESTAMP and DATE values are written as text the way
 // time.Time.AppendFormat writes them in UTC with the layouts
 // "2006-01-02 15:04:05[.999999999]" and "2006-01-02", but by plain
@@ -68,18 +70,49 @@ func appendCivilDate(dst []byte, days int64) ([]byte, bool) {
 	return append(dst, buf[:]...), true
 }
 
+// dayCache remembers the text of recently written days (a direct-mapped
+// cache on the day number): a timestamp column's values mostly share
+// their days with earlier ones.
+type dayCache struct {
+	days [1024]int64
+	text [1024][10]byte
+}
+
+func newDayCache() *dayCache {
+	dc := &dayCache{}
+	for i := range dc.days {
+		dc.days[i] = math.MinInt64 // no day: civil() of it is out of range
+	}
+	return dc
+}
+
+// appendDate is appendCivilDate through the cache.
+func (dc *dayCache) appendDate(dst []byte, days int64) ([]byte, bool) {
+	i := uint64(days) % uint64(len(dc.days))
+	if dc.days[i] == days {
+		return append(dst, dc.text[i][:]...), true
+	}
+	out, ok := appendCivilDate(dst, days)
+	if ok {
+		dc.days[i] = days
+		copy(dc.text[i][:], out[len(dst):])
+	}
+	return out, ok
+}
+
 // appendTimestampText appends the UTC text of sec seconds and nsec
 // nanoseconds (0 <= nsec < 1e9) since the Unix epoch: "YYYY-MM-DD
 // hh:mm:ss", then a dot and the nanoseconds without trailing zeros when
 // they are not 0. It reports false (appending nothing) when the year is
 // outside 0..9999.
-func appendTimestampText(dst []byte, sec, nsec int64) ([]byte, bool) {
+func (dc *dayCache) appendTimestampText(dst []byte, sec, nsec int64) ([]byte, bool) {
 	days, sod := floorDiv(sec, 86400)
-	dst, ok := appendCivilDate(dst, days)
+	dst, ok := dc.appendDate(dst, days)
 	if !ok {
 		return dst, false
 	}
-	h, mi, s := sod/3600, sod/60%60, sod%60
+	h, ms := sod/3600, sod%3600
+	mi, s := ms/60, ms%60
 	var buf [9]byte
 	buf[0] = ' '
 	buf[1] = byte('0' + h/10)

@@ -34,7 +34,7 @@ func TestTimestampTextMatchesAppendFormat(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(13, 1))
 	for _, u := range units {
-		tx := textOf{timestamp: true, unit: u.unit}
+		tx := textOf{timestamp: true, unit: u.unit, days: newDayCache()}
 		var values []int64
 		for _, s := range edgeSeconds {
 			if s > math.MaxInt64/u.per || s < math.MinInt64/u.per {
@@ -56,7 +56,7 @@ func TestTimestampTextMatchesAppendFormat(t *testing.T) {
 			}
 		}
 	}
-	tx := textOf{date: true}
+	tx := textOf{date: true, days: newDayCache()}
 	dates := []int64{0, -1, 1, 11016, 11017, -719528, -719529, -719162, 2932896, 2932897, math.MaxInt32, math.MinInt32}
 	for range 200000 {
 		dates = append(dates, int64(int32(rng.Uint32())), rng.Int64N(2932897+719528)-719528)
@@ -69,7 +69,7 @@ func TestTimestampTextMatchesAppendFormat(t *testing.T) {
 }
 
 func BenchmarkTimestampText(b *testing.B) {
-	tx := textOf{timestamp: true, unit: time.Microsecond}
+	tx := textOf{timestamp: true, unit: time.Microsecond, days: newDayCache()}
 	var buf []byte
 	v := int64(1e15)
 	for b.Loop() {
@@ -79,7 +79,7 @@ func BenchmarkTimestampText(b *testing.B) {
 }
 
 func BenchmarkTimestampTextAppendFormat(b *testing.B) {
-	tx := textOf{timestamp: true, unit: time.Microsecond}
+	tx := textOf{timestamp: true, unit: time.Microsecond, days: newDayCache()}
 	var buf []byte
 	v := int64(1e15)
 	for b.Loop() {
