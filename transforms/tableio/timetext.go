@@ -107,22 +107,27 @@ func (dc *dayCache) appendDate(dst []byte, days int64) ([]byte, bool) {
 // outside 0..9999.
 func (dc *dayCache) appendTimestampText(dst []byte, sec, nsec int64) ([]byte, bool) {
 	days, sod := floorDiv(sec, 86400)
-	dst, ok := dc.appendDate(dst, days)
-	if !ok {
-		return dst, false
+	i := uint64(days) % uint64(len(dc.days))
+	var buf [19]byte
+	if dc.days[i] == days {
+		*(*[10]byte)(buf[:10]) = dc.text[i]
+	} else {
+		d, ok := appendCivilDate(buf[:0], days)
+		if !ok {
+			return dst, false
+		}
+		dc.days[i] = days
+		copy(dc.text[i][:], d)
 	}
-	h, ms := sod/3600, sod%3600
+	t := uint32(sod)
+	h, ms := t/3600, t%3600
 	mi, s := ms/60, ms%60
-	var buf [9]byte
-	buf[0] = ' '
-	buf[1] = byte('0' + h/10)
-	buf[2] = byte('0' + h%10)
-	buf[3] = ':'
-	buf[4] = byte('0' + mi/10)
-	buf[5] = byte('0' + mi%10)
-	buf[6] = ':'
-	buf[7] = byte('0' + s/10)
-	buf[8] = byte('0' + s%10)
+	buf[10] = ' '
+	buf[11], buf[12] = twoDigits[2*h], twoDigits[2*h+1]
+	buf[13] = ':'
+	buf[14], buf[15] = twoDigits[2*mi], twoDigits[2*mi+1]
+	buf[16] = ':'
+	buf[17], buf[18] = twoDigits[2*s], twoDigits[2*s+1]
 	dst = append(dst, buf[:]...)
 	if nsec != 0 {
 		width := 9
@@ -135,3 +140,14 @@ func (dc *dayCache) appendTimestampText(dst []byte, sec, nsec int64) ([]byte, bo
 	}
 	return dst, true
 }
+
+const twoDigits = "00010203040506070809" +
+	"10111213141516171819" +
+	"20212223242526272829" +
+	"30313233343536373839" +
+	"40414243444546474849" +
+	"50515253545556575859" +
+	"60616263646566676869" +
+	"70717273747576777879" +
+	"80818283848586878889" +
+	"90919293949596979899"

@@ -330,15 +330,33 @@ func (c *ColumnStats) addDictColumn(col *TextColumn, n int) {
 	if len(dc.counts) < len(dict.Ends) {
 		dc.counts = make([]int64, len(dict.Ends))
 	}
-	for _, k := range col.Index[:n] {
-		if k < 0 {
-			c.Nulls++
-			continue
+	dc.touched = dc.touched[:0]
+	if len(dict.Ends) <= 2*n {
+		// A small dictionary: count, then list the used entries.
+		counts := dc.counts[:len(dict.Ends)]
+		for _, k := range col.Index[:n] {
+			if k < 0 {
+				c.Nulls++
+				continue
+			}
+			counts[k]++
 		}
-		if dc.counts[k] == 0 {
-			dc.touched = append(dc.touched, k)
+		for k, m := range counts {
+			if m != 0 {
+				dc.touched = append(dc.touched, int32(k))
+			}
 		}
-		dc.counts[k]++
+	} else {
+		for _, k := range col.Index[:n] {
+			if k < 0 {
+				c.Nulls++
+				continue
+			}
+			if dc.counts[k] == 0 {
+				dc.touched = append(dc.touched, k)
+			}
+			dc.counts[k]++
+		}
 	}
 	if !c.Text {
 		// Numbers counts the values before the first one that is no
