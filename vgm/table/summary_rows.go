@@ -270,16 +270,23 @@ func (c *ColumnStats) bounds() textBounds {
 	}
 }
 
-// addText updates MinText and MaxText with the non-empty value v.
+// addText updates MinText and MaxText with the non-empty value v: the
+// first bytes decide most comparisons, then the 8-byte prefix keys, and
+// only values that tie on those are compared in full.
 func (c *ColumnStats) addText(tb *textBounds, v []byte) {
-	k := prefixKey(v)
-	if k <= tb.minKey || c.MinText == "" {
-		if sv := unsafe.String(&v[0], len(v)); c.MinText == "" || sv < c.MinText {
+	if c.MinText == "" {
+		c.MinText, tb.minKey = string(v), prefixKey(v)
+	} else if v[0] < c.MinText[0] {
+		c.MinText, tb.minKey = string(v), prefixKey(v)
+	} else if v[0] == c.MinText[0] {
+		if k := prefixKey(v); k < tb.minKey || (k == tb.minKey && unsafe.String(&v[0], len(v)) < c.MinText) {
 			c.MinText, tb.minKey = string(v), k
 		}
 	}
-	if k >= tb.maxKey {
-		if sv := unsafe.String(&v[0], len(v)); sv > c.MaxText {
+	if c.MaxText == "" || v[0] > c.MaxText[0] {
+		c.MaxText, tb.maxKey = string(v), prefixKey(v)
+	} else if v[0] == c.MaxText[0] {
+		if k := prefixKey(v); k > tb.maxKey || (k == tb.maxKey && unsafe.String(&v[0], len(v)) > c.MaxText) {
 			c.MaxText, tb.maxKey = string(v), k
 		}
 	}

@@ -34,6 +34,14 @@ func TestAddRowsDictionaryLikeText(t *testing.T) {
 		}, 60},
 		{"overflow", func(k int) string { return fmt.Sprint(k) }, 3000},
 		{"inf and nan", func(k int) string { return []string{"1", "inf", "NaN", "-2.5", "3e400"}[k%5] }, 5},
+		{"random bytes", func(k int) string {
+			r := rand.New(rand.NewPCG(uint64(k), 9))
+			b := make([]byte, 1+r.IntN(12))
+			for i := range b {
+				b[i] = "\x00ab\xff9"[r.IntN(5)]
+			}
+			return string(b)
+		}, 400},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
