@@ -119,7 +119,7 @@ func inspectColumn(b *strings.Builder, c *table.Column) {
 				inspectPercent(t.P), inspectLiteral(c, t.High[0]), inspectLiteral(c, t.High[len(t.High)-1]))
 		}
 		if l := c.Lattice; l != nil {
-			row("lattice", "%d values, %s .. %s: generated values are drawn on them", len(l.Values),
+			row("lattice", "%d values, %s .. %s: generated values snap to the nearest", len(l.Values),
 				inspectLiteral(c, l.Values[0]), inspectLiteral(c, l.Values[len(l.Values)-1]))
 		}
 	case c.Kind == table.Categorical || c.Kind == table.Boolean:
