@@ -393,8 +393,12 @@ func checkShape(data []byte) error {
 	return nil
 }
 
-// Encode returns the model as indented JSON.
+// Encode returns the model as indented JSON; a forest's components,
+// thousands of them, one to a line (see encodeForest).
 func (m *Model) Encode() ([]byte, error) {
+	if m.Forest != nil && len(m.Forest.Components) > 0 {
+		return m.encodeForest()
+	}
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("encode model: %w", err)
