@@ -10,6 +10,8 @@
 #   bench/scale.sh 50000000 3 "csv parquet"
 #   bench/scale.sh 1000000000 1 csv zstd
 # Needs ../shared/data/flights-3m.parquet (or MODEL=path to a model file).
+# MODEL_TYPE=forest (or network, copula, independent) fits that model type
+# instead of fit's default; the model file is then named after it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-50000000}
@@ -20,9 +22,12 @@ WORK=${WORK:-/tmp/vgmsynth-bench}
 mkdir -p "$WORK/bin" "$WORK/out"
 go build -o "$WORK/bin/vgmsynth" ./cmd/vgmsynth
 go build -o "$WORK/bin/ceiling" ./bench/ceiling
-MODEL=${MODEL:-$WORK/flights-model.json}
+MODEL_TYPE=${MODEL_TYPE:-}
+mtype=()
+[ -n "$MODEL_TYPE" ] && mtype=(--model-type "$MODEL_TYPE")
+MODEL=${MODEL:-$WORK/flights-model${MODEL_TYPE:+-$MODEL_TYPE}.json}
 if [ ! -f "$MODEL" ]; then
-  "$WORK/bin/vgmsynth" fit --input ../shared/data/flights-3m.parquet --model "$MODEL" --quiet
+  "$WORK/bin/vgmsynth" fit --input ../shared/data/flights-3m.parquet --model "$MODEL" "${mtype[@]}" --quiet
 fi
 comp=()
 [ -n "$COMPRESSION" ] && comp=(--compression "$COMPRESSION")

@@ -40,18 +40,18 @@ type Codec struct {
 	Notify func(msg string)
 }
 
-// BuildEncode adds the encoding of c's input to s (transforms.Encode),
+// Encode builds the encode job: c's input encoded (transforms.Encode) and
 // written as Parquet. It checks the input and the output before any work
 // starts.
-func BuildEncode(ctx context.Context, s beam.Scope, c Codec) error {
-	return buildCodec(ctx, s, c, true)
+func Encode(ctx context.Context, c Codec) (*Job, error) {
+	return newJob(func(s beam.Scope) error { return buildCodec(ctx, s, c, true) })
 }
 
-// BuildDecode adds the decoding of c's encoded input to s
-// (transforms.Decode), written as CSV. It checks the input and the output
-// before any work starts.
-func BuildDecode(ctx context.Context, s beam.Scope, c Codec) error {
-	return buildCodec(ctx, s, c, false)
+// Decode builds the decode job: c's encoded input decoded
+// (transforms.Decode) and written as CSV. It checks the input and the
+// output before any work starts.
+func Decode(ctx context.Context, c Codec) (*Job, error) {
+	return newJob(func(s beam.Scope) error { return buildCodec(ctx, s, c, false) })
 }
 
 func buildCodec(ctx context.Context, s beam.Scope, c Codec, encode bool) error {

@@ -45,32 +45,31 @@ func Abandon(ctx context.Context, prefix, runID string) (finished bool, err erro
 	return sink.Abandon(ctx, prefix, runID)
 }
 
-// BuildGenerate adds generation from model to s. It checks the output
-// settings before any work starts, and out's conditions where the model is
-// given as bytes: a condition it cannot meet is a *table.ConditionError.
-func BuildGenerate(ctx context.Context, s beam.Scope, model transforms.Model, out Output) error {
+// Generate builds the generate job: out's rows from a model file's bytes
+// (ReadModel). It checks the output settings and out's conditions before
+// any work starts: a condition the model cannot meet is a
+// *table.ConditionError.
+func Generate(ctx context.Context, model []byte, out Output) (*Job, error) {
+	return newJob(func(s beam.Scope) error {
+		_, err := buildGenerate(ctx, s, transforms.ModelBytes(model), out)
+		return err
+	})
+}
+
+// buildGenerate adds generation from model to s, after checking out, and
+// returns the model that generates: restricted to out's conditions, if
+// any (transforms.Condition).
+func buildGenerate(ctx context.Context, s beam.Scope, model transforms.Model, out Output) (transforms.Model, error) {
 	model, err := transforms.Condition(s, model, out.Conditions)
 	if err != nil {
-		return err
+		return model, err
 	}
 	cfg, err := outputConfig(ctx, out)
 	if err != nil {
-		return err
+		return model, err
 	}
 	transforms.GenerateShards(s, model, cfg)
-	return nil
-}
-
-// BuildCopyCheck adds run's privacy check: the first table.CopyCheckRows
-// rows that out generates are compared with the rows of the input's
-// sample (summary, from BuildFitSample); the count of exact copies goes to
-// the counter vgmsynth/exact_copies and to the Copies hook under
-// out.Hooks. Conditions that the model cannot meet add no check:
-// BuildGenerate refuses them.
-func BuildCopyCheck(s beam.Scope, summary beam.PCollection, model transforms.Model, out Output) {
-	if model, err := transforms.Condition(s, model, out.Conditions); err == nil {
-		transforms.CheckCopies(s, summary, model, out.Rows, out.Seed, out.Hooks)
-	}
+	return model, nil
 }
 
 // AutoShards chooses a shard count: one file for small outputs, otherwise at

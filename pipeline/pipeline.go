@@ -1,8 +1,10 @@
 // Package pipeline wires vgmsynth's transforms into its jobs: fit a model
 // from a table, generate rows from a model, both in one pipeline (run),
-// and encode or decode a table with a model. Each Build function checks
-// its settings before any work starts; a bad setting is a *SettingError
-// naming the field, for the caller to put in its own terms.
+// and encode or decode a table with a model. Fit, Generate, FitGenerate,
+// Encode and Decode build a job and check its settings before any work
+// starts (a bad setting is a *SettingError naming the field, for the
+// caller to put in its own terms); Job.Run executes it on a runner
+// (runners.Run).
 package pipeline
 
 import (
@@ -36,18 +38,79 @@ type Input struct {
 	transforms.FitConfig
 }
 
-// BuildFit adds reading, sampling and fitting to s and returns the
-// PCollection holding the model file's bytes. It checks the input before
-// any work starts.
-func BuildFit(ctx context.Context, s beam.Scope, in Input) (beam.PCollection, error) {
-	m, _, err := BuildFitSample(ctx, s, in)
-	return m, err
+// Job is one of vgmsynth's jobs, built and with its settings checked, ready
+// to run.
+type Job struct {
+	p *beam.Pipeline
 }
 
-// BuildFitSample is BuildFit that also returns the PCollection of the
-// input's summary (one table.Summary, with the sample), for
-// BuildCopyCheck.
-func BuildFitSample(ctx context.Context, s beam.Scope, in Input) (model, summary beam.PCollection, err error) {
+// Runner executes a Beam pipeline: runners.Run on the runner that Beam's
+// flags choose, or a test's own.
+type Runner func(ctx context.Context, p *beam.Pipeline) error
+
+// Run executes the job with run.
+func (j *Job) Run(ctx context.Context, run Runner) error {
+	return run(ctx, j.p)
+}
+
+// newJob builds a job: build adds its transforms to the pipeline's root
+// scope, checking their settings first.
+func newJob(build func(s beam.Scope) error) (*Job, error) {
+	p, s := beam.NewPipelineWithRoot()
+	if err := build(s); err != nil {
+		return nil, err
+	}
+	return &Job{p: p}, nil
+}
+
+// Fit builds the fit job: it reads and samples in, fits the model and
+// writes the model file to modelPath (local or gs://).
+func Fit(ctx context.Context, in Input, modelPath string) (*Job, error) {
+	if modelPath == "" {
+		return nil, settingError("Model", "is required")
+	}
+	return newJob(func(s beam.Scope) error {
+		model, _, err := buildFit(ctx, s, in)
+		if err != nil {
+			return err
+		}
+		transforms.WriteModel(s, model, modelPath)
+		return nil
+	})
+}
+
+// FitGenerate builds the run job: Fit and Generate in one pipeline, where
+// the model reaches the generator as a side input. With modelPath set, the
+// model file is written there too. Unless the fit is private, the first
+// table.CopyCheckRows generated rows are compared with the rows of the
+// input's sample; the count of exact copies goes to the counter
+// vgmsynth/exact_copies and to the Copies hook under out.Hooks. (A private
+// fit releases no such figure about the real rows.)
+func FitGenerate(ctx context.Context, in Input, modelPath string, out Output) (*Job, error) {
+	return newJob(func(s beam.Scope) error {
+		fitted, summary, err := buildFit(ctx, s, in)
+		if err != nil {
+			return err
+		}
+		if modelPath != "" {
+			transforms.WriteModel(s, fitted, modelPath)
+		}
+		model, err := buildGenerate(ctx, s, transforms.ModelPCollection(fitted), out)
+		if err != nil {
+			return err
+		}
+		if in.Privacy == nil {
+			transforms.CheckCopies(s, summary, model, out.Rows, out.Seed, out.Hooks)
+		}
+		return nil
+	})
+}
+
+// buildFit adds reading, sampling and fitting to s and returns the
+// PCollections of the model file's bytes and of the input's summary (one
+// table.Summary, with the sample). It checks the input before any work
+// starts.
+func buildFit(ctx context.Context, s beam.Scope, in Input) (model, summary beam.PCollection, err error) {
 	none := beam.PCollection{}
 	if in.SampleSize <= 0 {
 		return none, none, settingError("SampleSize", "must be positive, not %d", in.SampleSize)

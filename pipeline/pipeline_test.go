@@ -13,6 +13,7 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
+	"github.com/vgmsynth/vgmsynth/internal/testutil"
 	"github.com/vgmsynth/vgmsynth/transforms"
 	"github.com/vgmsynth/vgmsynth/transforms/sink"
 	"github.com/vgmsynth/vgmsynth/transforms/tableio"
@@ -27,6 +28,21 @@ func TestMain(m *testing.M) {
 
 const example = "../examples/seattle-weather.csv"
 
+// testRunner runs jobs on the test's runner (prism unless --runner says
+// otherwise).
+func testRunner(_ context.Context, p *beam.Pipeline) error { return ptest.Run(p) }
+
+// mustRun runs a job that must build and succeed.
+func mustRun(t *testing.T, job *Job, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := job.Run(context.Background(), testRunner); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // fitModel fits the example table once per test binary.
 var fitted []byte
 
@@ -35,17 +51,9 @@ func fitModel(t *testing.T) []byte {
 	if fitted != nil {
 		return fitted
 	}
-	dir := t.TempDir()
-	path := filepath.Join(dir, "model.json")
-	p, s := beam.NewPipelineWithRoot()
-	m, err := BuildFit(context.Background(), s, Input{Glob: example, SampleSize: 1000, Roots: 2, FitConfig: transforms.FitConfig{Seed: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	transforms.WriteModel(s, m, path)
-	if err := ptest.Run(p); err != nil {
-		t.Fatal(err)
-	}
+	path := filepath.Join(t.TempDir(), "model.json")
+	job, err := Fit(context.Background(), Input{Glob: example, SampleSize: 1000, Roots: 2, FitConfig: transforms.FitConfig{Seed: 1}}, path)
+	mustRun(t, job, err)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -61,16 +69,11 @@ func fitModel(t *testing.T) []byte {
 	return data
 }
 
-// generate runs a generate pipeline and returns the shard files, sorted.
+// generate runs a generate job and returns the shard files, sorted.
 func generate(t *testing.T, model []byte, out Output) []string {
 	t.Helper()
-	p, s := beam.NewPipelineWithRoot()
-	if err := BuildGenerate(context.Background(), s, transforms.ModelPCollection(beam.Create(s, model)), out); err != nil {
-		t.Fatal(err)
-	}
-	if err := ptest.Run(p); err != nil {
-		t.Fatal(err)
-	}
+	job, err := Generate(context.Background(), model, out)
+	mustRun(t, job, err)
 	files, _ := filepath.Glob(out.Prefix + "-*-of-*")
 	sort.Strings(files)
 	return files
@@ -148,17 +151,9 @@ func TestGenerateDeterministic(t *testing.T) {
 func TestRunParquet(t *testing.T) {
 	dir := t.TempDir()
 	prefix := filepath.Join(dir, "w")
-	p, s := beam.NewPipelineWithRoot()
-	m, err := BuildFit(context.Background(), s, Input{Glob: example, SampleSize: 500, Roots: 2, FitConfig: transforms.FitConfig{Seed: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := BuildGenerate(context.Background(), s, transforms.ModelPCollection(m), Output{OutputConfig: transforms.OutputConfig{Prefix: prefix, Format: "parquet", Rows: 5000, Shards: 3, Seed: 1, Roots: 2}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := ptest.Run(p); err != nil {
-		t.Fatal(err)
-	}
+	in := Input{Glob: example, SampleSize: 500, Roots: 2, FitConfig: transforms.FitConfig{Seed: 1}}
+	job, err := FitGenerate(context.Background(), in, "", Output{OutputConfig: transforms.OutputConfig{Prefix: prefix, Format: "parquet", Rows: 5000, Shards: 3, Seed: 1, Roots: 2}})
+	mustRun(t, job, err)
 	files, _ := filepath.Glob(prefix + "-*-of-00003.parquet")
 	if len(files) != 3 {
 		t.Fatalf("files: %v", files)
@@ -186,8 +181,7 @@ func TestRefusesExistingOutput(t *testing.T) {
 	model := fitModel(t)
 	prefix := filepath.Join(t.TempDir(), "x")
 	generate(t, model, Output{OutputConfig: transforms.OutputConfig{Prefix: prefix, Format: "csv", Rows: 10, Shards: 2, Seed: 1, Roots: 2}})
-	_, s := beam.NewPipelineWithRoot()
-	err := BuildGenerate(context.Background(), s, transforms.ModelPCollection(beam.Create(s, model)), Output{OutputConfig: transforms.OutputConfig{Prefix: prefix, Format: "csv", Rows: 10, Shards: 2, Roots: 2}})
+	_, err := Generate(context.Background(), model, Output{OutputConfig: transforms.OutputConfig{Prefix: prefix, Format: "csv", Rows: 10, Shards: 2, Roots: 2}})
 	var exists *sink.ExistsError
 	if !errors.As(err, &exists) {
 		t.Fatalf("got %v, want a refusal to replace the output", err)
@@ -205,6 +199,7 @@ func TestRefusesExistingOutput(t *testing.T) {
 // directory empty. The same job without the failure writes its shards
 // there, which the same pattern finds.
 func TestFailedRunLeavesNoFinalFiles(t *testing.T) {
+	testutil.FailingPipeline(t)
 	model := fitModel(t)
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -224,11 +219,11 @@ func TestFailedRunLeavesNoFinalFiles(t *testing.T) {
 	defer release()
 	failing := out
 	failing.Hooks = key
-	p, s := beam.NewPipelineWithRoot()
-	if err := BuildGenerate(ctx, s, transforms.ModelPCollection(beam.Create(s, model)), failing); err != nil {
+	job, err := Generate(ctx, model, failing)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ptest.Run(p); err == nil {
+	if err := job.Run(ctx, testRunner); err == nil {
 		t.Fatal("run succeeded, want the injected failure")
 	}
 	if left := finals(); len(left) > 0 {

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/vgmsynth/vgmsynth/transforms"
 )
 
@@ -16,39 +15,39 @@ import (
 func TestSettingErrors(t *testing.T) {
 	ctx := context.Background()
 	prefix := filepath.Join(t.TempDir(), "out")
+	model := filepath.Join(t.TempDir(), "model.json")
 	ok := Output{OutputConfig: transforms.OutputConfig{Prefix: prefix, Format: "csv", Rows: 10}}
 	// generate builds a generation with ok's settings changed by edit.
-	generate := func(edit func(*Output)) func(beam.Scope) error {
-		return func(s beam.Scope) error {
+	generate := func(edit func(*Output)) func() (*Job, error) {
+		return func() (*Job, error) {
 			o := ok
 			edit(&o)
-			return BuildGenerate(ctx, s, transforms.ModelBytes(nil), o)
+			return Generate(ctx, nil, o)
 		}
 	}
 	tests := []struct {
 		setting string
-		build   func(s beam.Scope) error
+		build   func() (*Job, error)
 	}{
 		{"Prefix", generate(func(o *Output) { o.Prefix = "" })},
 		{"Rows", generate(func(o *Output) { o.Rows = -1 })},
 		{"Format", generate(func(o *Output) { o.Format = "xml" })},
 		{"Compression", generate(func(o *Output) { o.Compression = "lz4" })},
 		{"Shards", generate(func(o *Output) { o.Shards = 100000 })},
-		{"SampleSize", func(s beam.Scope) error { _, err := BuildFit(ctx, s, Input{Glob: example}); return err }},
-		{"ModelType", func(s beam.Scope) error {
-			_, err := BuildFit(ctx, s, Input{Glob: example, SampleSize: 10, FitConfig: transforms.FitConfig{ModelType: "gan"}})
-			return err
+		{"Model", func() (*Job, error) { return Fit(ctx, Input{Glob: example, SampleSize: 10}, "") }},
+		{"SampleSize", func() (*Job, error) { return Fit(ctx, Input{Glob: example}, model) }},
+		{"ModelType", func() (*Job, error) {
+			return FitGenerate(ctx, Input{Glob: example, SampleSize: 10, FitConfig: transforms.FitConfig{ModelType: "gan"}}, "", ok)
 		}},
-		{"Glob", func(s beam.Scope) error { return BuildEncode(ctx, s, Codec{Prefix: prefix}) }},
-		{"Compression", func(s beam.Scope) error {
-			return BuildDecode(ctx, s, Codec{Glob: example, Prefix: prefix, Compression: "snappy"})
+		{"Glob", func() (*Job, error) { return Encode(ctx, Codec{Prefix: prefix}) }},
+		{"Compression", func() (*Job, error) {
+			return Decode(ctx, Codec{Glob: example, Prefix: prefix, Compression: "snappy"})
 		}},
 	}
 	for _, tt := range tests {
-		_, s := beam.NewPipelineWithRoot()
-		err := tt.build(s)
+		job, err := tt.build()
 		var se *SettingError
-		if !errors.As(err, &se) || se.Setting != tt.setting {
+		if !errors.As(err, &se) || se.Setting != tt.setting || job != nil {
 			t.Errorf("%s: got %v, want a SettingError for it", tt.setting, err)
 		}
 	}

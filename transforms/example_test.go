@@ -2,7 +2,6 @@ package transforms_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log"
 	"os"
@@ -47,12 +46,8 @@ func Example() {
 		log.Fatal(err)
 	}
 	fmt.Printf("model: %d rows seen, fitted on %d\n", m.RowsSeen, m.SampleSize)
-	data, err = os.ReadFile(sink.ManifestName(out.Prefix))
+	man, err := sink.ReadManifest(context.Background(), out.Prefix)
 	if err != nil {
-		log.Fatal(err)
-	}
-	var man sink.Manifest
-	if err := json.Unmarshal(data, &man); err != nil {
 		log.Fatal(err)
 	}
 	for _, sh := range man.Shards {

@@ -61,6 +61,21 @@ func encodeSummary(s table.Summary) ([]byte, error) {
 	return out, nil
 }
 
+// readVarint decodes a varint at b[*pos:] with decode and moves *pos past
+// it; a corrupt one sets *pos to -1, and from there it reads nothing.
+func readVarint[T uint64 | int64](b []byte, pos *int, decode func([]byte) (T, int)) T {
+	if *pos < 0 {
+		return 0
+	}
+	v, k := decode(b[*pos:])
+	if k <= 0 {
+		*pos = -1
+		return 0
+	}
+	*pos += k
+	return v
+}
+
 func decodeSummary(b []byte) (table.Summary, error) {
 	var s table.Summary
 	bad := func() (table.Summary, error) { return s, errors.New("decode summary: corrupt") }
@@ -74,31 +89,9 @@ func decodeSummary(b []byte) (table.Summary, error) {
 	rest := b[k+int(n):]
 	all := string(rest) // one string that every field points into
 	pos := 0
-	// advance moves past a varint of k bytes; k <= 0 (corrupt) sets pos to -1.
-	advance := func(k int) {
-		if k <= 0 {
-			pos = -1
-			return
-		}
-		pos += k
-	}
-	// The readers read nothing once pos is -1: the caller checks pos.
-	uvarint := func() uint64 {
-		if pos < 0 {
-			return 0
-		}
-		v, k := binary.Uvarint(rest[pos:])
-		advance(k)
-		return v
-	}
-	varint := func() int64 {
-		if pos < 0 {
-			return 0
-		}
-		v, k := binary.Varint(rest[pos:])
-		advance(k)
-		return v
-	}
+	// The readers read nothing once pos is -1 (corrupt): the caller checks pos.
+	uvarint := func() uint64 { return readVarint(rest, &pos, binary.Uvarint) }
+	varint := func() int64 { return readVarint(rest, &pos, binary.Varint) }
 	nrows := uvarint()
 	if pos < 0 || nrows > uint64(len(rest)) {
 		return bad()

@@ -141,9 +141,9 @@ func (a *activeSet) choose(e *estepParams, lo, hi float64) {
 // The entropy is split as Σ r (lp - best) - Σ w log(sum) so that no log is
 // taken per value: for values of multiplicity one the sums are multiplied
 // together (renormalised every 16 factors, each factor being in [1, k]).
-// The exponential is fastExp with a 256-entry table and a degree-4
-// polynomial (relative error below 1e-16 plus rounding), inlined by hand
-// because the compiler's inlining budget refuses it.
+// The exponential is fastExp (a 256-entry table and a degree-4
+// polynomial, relative error below 1e-16 plus rounding), which the
+// compiler inlines: it stays within the inlining budget.
 func (a *activeSet) accumulate(z, w []float64, acc *blockAcc) {
 	mean := a.mean[:a.na]
 	hp := a.hp[:len(mean)]
@@ -174,14 +174,7 @@ func (a *activeSet) accumulate(z, w []float64, acc *blockAcc) {
 			t := l - best
 			v := 0.0
 			if t > -expCut {
-				// v = e^t, see fastExp.
-				kf := t*expInvStep + expShifter
-				kb := math.Float64bits(kf)
-				kk := kf - expShifter
-				r := (t - kk*expStepHi) - kk*expStepLo
-				scale := math.Float64frombits(math.Float64bits(expTable[kb&255]) + uint64(int64(kb)>>8)<<52)
-				r2 := r * r
-				v = scale * ((1 + r) + r2*((1.0/2+r*(1.0/6))+r2*(1.0/24)))
+				v = fastExp(t)
 			}
 			ex[j], lp[j] = v, t
 			sum += v

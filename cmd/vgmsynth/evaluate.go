@@ -17,6 +17,7 @@ import (
 func init() {
 	commands["evaluate"] = command{
 		synopsis: "--real GLOB --synthetic GLOB [flags]",
+		required: []string{"real", "synthetic"},
 		help: "Scores synthetic data against the real table it imitates with the\n" +
 			"SDMetrics Quality Report (Column Shapes, Column Pair Trends) and vgmsynth's\n" +
 			"privacy figures, and prints the report, with the logic of the table: a\n" +
@@ -40,12 +41,6 @@ func init() {
 			maxRows := fs.Int("max-rows", evaluate.DefaultEvaluateMaxRows, "most rows of each table loaded into memory; larger tables are sampled uniformly")
 			common := commonFlags(fs)
 			return func(ctx context.Context) error {
-				if *real == "" {
-					return usageError{errors.New("--real is required")}
-				}
-				if *synth == "" {
-					return usageError{errors.New("--synthetic is required")}
-				}
 				if (*target == "") != (*holdout == "") {
 					return usageError{errors.New("--target and --holdout go together")}
 				}

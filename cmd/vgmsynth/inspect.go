@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 
 	"github.com/vgmsynth/vgmsynth/cmd/vgmsynth/internal/report"
@@ -13,6 +12,7 @@ import (
 func init() {
 	commands["inspect"] = command{
 		synopsis: "--model model.json [--plot DIR]",
+		required: []string{"model"},
 		help: "Prints a readable summary of a model file: its type and sample, each\n" +
 			"column's kind, nulls, bounds, format, mixture modes (weights, means, stds),\n" +
 			"atoms, tails and most frequent categories, the network's nodes with their\n" +
@@ -25,9 +25,6 @@ func init() {
 			plotDir := stringFlag(fs, "plot", "", "also write one PNG per column into this directory (local or gs://)")
 			common := commonFlags(fs)
 			return func(ctx context.Context) error {
-				if *model == "" {
-					return usageError{errors.New("--model is required")}
-				}
 				data, err := pipeline.ReadModel(ctx, *model)
 				if err != nil {
 					return err

@@ -24,7 +24,6 @@ import (
 	"sync/atomic"
 	"syscall"
 
-	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/vgmsynth/vgmsynth/pipeline"
 	"github.com/vgmsynth/vgmsynth/runners"
 	"github.com/vgmsynth/vgmsynth/transforms"
@@ -150,6 +149,12 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "vgmsynth %s: %v\n", args[0], err)
 		return 2
 	}
+	for _, name := range cmd.required {
+		if fs.Lookup(name).Value.String() == "" {
+			fmt.Fprintf(stderr, "vgmsynth %s: --%s is required\n", args[0], name)
+			return 2
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
@@ -190,32 +195,31 @@ func printOwnFlags(w io.Writer, fs *flag.FlagSet) {
 
 type command struct {
 	synopsis, help string
-	flags          func(fs *flag.FlagSet) func(context.Context) error
+	// required names the flags that must be given (on the command line
+	// or in the config file), in the order they are checked.
+	required []string
+	flags    func(fs *flag.FlagSet) func(context.Context) error
 }
 
 var commands = map[string]command{
 	"fit": {
 		synopsis: "--input GLOB --model model.json [flags]",
 		help:     "Reads the input, samples it and writes the fitted model file.",
+		required: []string{"model"},
 		flags: func(fs *flag.FlagSet) func(context.Context) error {
 			in := inputFlags(fs)
 			model := stringFlag(fs, "model", "", "model file to write (local or gs://)")
 			common := commonFlags(fs)
 			return func(ctx context.Context) error {
-				if *model == "" {
-					return usageError{errors.New("--model is required")}
-				}
 				input, err := in(common)
 				if err != nil {
 					return err
 				}
-				p, s := beam.NewPipelineWithRoot()
-				m, err := pipeline.BuildFit(ctx, s, input)
+				job, err := pipeline.Fit(ctx, input, *model)
 				if err != nil {
 					return flagContext(err)
 				}
-				transforms.WriteModel(s, m, *model)
-				if err := execute(ctx, p, common, "read", 0); err != nil {
+				if err := execute(ctx, job, common, "read", 0); err != nil {
 					return err
 				}
 				common.logf("wrote model %s\n", *model)
@@ -226,15 +230,13 @@ var commands = map[string]command{
 	"generate": {
 		synopsis: "--model model.json --rows N --output PREFIX [flags]",
 		help:     "Generates N rows from a model file as sharded CSV or Parquet files.",
+		required: []string{"model"},
 		flags: func(fs *flag.FlagSet) func(context.Context) error {
 			model := stringFlag(fs, "model", "", "model file to read (local or gs://)")
 			out := outputFlags(fs)
 			delimiter := stringFlag(fs, "output-delimiter", "", "CSV output's field delimiter: , ; | or tab (default: the input's, as the model records it)")
 			common := commonFlags(fs)
 			return func(ctx context.Context) error {
-				if *model == "" {
-					return usageError{errors.New("--model is required")}
-				}
 				o, err := out(fs, common)
 				if err != nil {
 					return err
@@ -252,11 +254,11 @@ var commands = map[string]command{
 						return err
 					}
 				}
-				p, s := beam.NewPipelineWithRoot()
-				if err := pipeline.BuildGenerate(ctx, s, transforms.ModelBytes(data), o); err != nil {
+				job, err := pipeline.Generate(ctx, data, o)
+				if err != nil {
 					return explainCondition(fs, flagContext(err))
 				}
-				return finishOutput(ctx, o, common, execute(ctx, p, common, "wrote", o.Rows), nil)
+				return finishOutput(ctx, o, common, execute(ctx, job, common, "wrote", o.Rows), nil)
 			}
 		},
 	},
@@ -280,24 +282,11 @@ var commands = map[string]command{
 				if err := checkConditionColumns(ctx, fs, input, o.Conditions); err != nil {
 					return err
 				}
-				p, s := beam.NewPipelineWithRoot()
-				m, sample, err := pipeline.BuildFitSample(ctx, s, input)
+				job, err := pipeline.FitGenerate(ctx, input, *model, o)
 				if err != nil {
 					return flagContext(err)
 				}
-				if *model != "" {
-					transforms.WriteModel(s, m, *model)
-				}
-				if err := pipeline.BuildGenerate(ctx, s, transforms.ModelPCollection(m), o); err != nil {
-					return flagContext(err)
-				}
-				if input.Privacy == nil {
-					// The check compares generated rows with real ones: a
-					// figure about the rows that a private fit does not
-					// release.
-					pipeline.BuildCopyCheck(s, sample, transforms.ModelPCollection(m), o)
-				}
-				return finishOutput(ctx, o, common, execute(ctx, p, common, "processed", 0), reportCopies)
+				return finishOutput(ctx, o, common, execute(ctx, job, common, "processed", 0), reportCopies)
 			}
 		},
 	},
@@ -367,7 +356,7 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 	input := stringFlag(fs, "input", "", "input table: CSV (.csv, .csv.gz) or Parquet file(s), a path or glob, local or gs://")
 	ownFlags["sample-size"] = true
 	size := fs.Int("sample-size", pipeline.DefaultSampleSize, "rows sampled from the input to fit on")
-	modelType := stringFlag(fs, "model-type", "network", "model: network (Gaussian copula over the numeric columns + Bayesian network over the discrete ones), forest (a mixture of per-column distributions from the leaves of an adversarial random forest, with calendar parts of datetimes: keeps seasonality, generates about half as fast), copula (the copula alone) or independent (per-column marginals)")
+	modelType := stringFlag(fs, "model-type", "network", "model: network (Gaussian copula over the numeric columns + Bayesian network over the discrete ones), forest (a mixture of per-column distributions from the leaves of an adversarial random forest, with calendar parts of datetimes: keeps seasonality, takes about 1.4 times the CPU per generated row), copula (the copula alone) or independent (per-column marginals)")
 	schema := stringFlag(fs, "schema", "", `JSON file overriding column kinds and declaring constraints: {"column": "float|integer|categorical|boolean|datetime|id", ..., "constraints": [{"inequality": ["low", "high"]}, ...], "mined_rules": false, "drop_rules": ["a -> b"]} (docs/formats.md)`)
 	ownFlags["min-category-count"], ownFlags["no-exact-bounds"] = true, true
 	minCount := fs.Int("min-category-count", table.DefaultMinCategoryCount, `privacy: values seen fewer times are not stored in the model (rare text is replaced by new text in its shape); 0 keeps all`)
@@ -549,9 +538,9 @@ func parseCount(s string) (int64, error) {
 	return v * mult, nil
 }
 
-// execute runs the pipeline on the selected runner, printing progress
-// unless --quiet; total is the number of rows expected, or 0.
-func execute(ctx context.Context, p *beam.Pipeline, c *common, verb string, total int64) error {
+// execute runs the job on the selected runner, printing progress unless
+// --quiet; total is the number of rows expected, or 0.
+func execute(ctx context.Context, job *pipeline.Job, c *common, verb string, total int64) error {
 	runners.Init(*c.verbose)
 	if c.release != nil {
 		defer c.release()
@@ -559,5 +548,5 @@ func execute(ctx context.Context, p *beam.Pipeline, c *common, verb string, tota
 	if !*c.quiet {
 		defer startProgress(ctx, errOut, verb, total, &c.rows)()
 	}
-	return runners.Run(ctx, p)
+	return job.Run(ctx, runners.Run)
 }

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/vgmsynth/vgmsynth/cmd/vgmsynth/internal/report"
 	"github.com/vgmsynth/vgmsynth/runners"
 )
 
@@ -40,7 +41,7 @@ func startProgress(ctx context.Context, w io.Writer, verb string, total int64, r
 				n := rows.Load()
 				el := time.Since(start)
 				rate := float64(n) / el.Seconds()
-				line := fmt.Sprintf("%s %s rows in %s, %s rows/s", verb, human(float64(n)), el.Round(time.Second), human(rate))
+				line := fmt.Sprintf("%s %s rows in %s, %s rows/s", verb, report.Count(float64(n)), el.Round(time.Second), report.Count(rate))
 				if total > 0 && rate > 0 {
 					left := time.Duration(float64(total-n) / rate * float64(time.Second))
 					line += fmt.Sprintf(", %.1f%%, about %s left", 100*float64(n)/float64(total), left.Round(time.Second))
@@ -53,17 +54,4 @@ func startProgress(ctx context.Context, w io.Writer, verb string, total int64, r
 		close(done)
 		<-finished
 	}
-}
-
-// human writes a count with a k, M or B suffix.
-func human(v float64) string {
-	switch {
-	case v >= 1e9:
-		return fmt.Sprintf("%.2fB", v/1e9)
-	case v >= 1e6:
-		return fmt.Sprintf("%.1fM", v/1e6)
-	case v >= 1e3:
-		return fmt.Sprintf("%.1fk", v/1e3)
-	}
-	return fmt.Sprintf("%.0f", v)
 }

@@ -99,6 +99,12 @@ func (a *Alias) setColumn(i int, p float64, alias int32) {
 // Len returns the number of outcomes.
 func (a *Alias) Len() int { return len(a.thresh) }
 
+// Column returns column i of the table: the coin's threshold, scaled to
+// 2^64, below which Pick keeps i, and the index it yields otherwise; so
+// that callers may lay many small tables out together and pick from them
+// with the same outcomes.
+func (a *Alias) Column(i int) (thresh uint64, alias int32) { return a.thresh[i], a.alias[i] }
+
 // Sample returns an index in [0, Len()) drawn with probability proportional
 // to its weight. It consumes exactly one Uint64: the high part of the
 // 128-bit product of the draw and Len() selects the column, and the low

@@ -71,13 +71,104 @@ func calendarPart(part string, local int64) int {
 // the day replaced.
 func setCalendar(part string, local int64, v int) int64 {
 	days, sec := floorDiv(local, secondsPerDay)
+	days, sec = (*dayTable)(nil).set(partKind(part), days, sec, v)
+	return days*secondsPerDay + sec
+}
+
+// Calendar parts as numbers, for the generation path.
+const (
+	kindMonth = iota
+	kindWeekday
+	kindHour
+)
+
+func partKind(part string) int {
 	switch part {
 	case PartMonth:
-		y, _, d := civil(days)
-		m := int64(v + 1)
-		d = min(d, daysIn(y, m))
-		return daysFromCivil(y, m, d)*secondsPerDay + sec
+		return kindMonth
 	case PartWeekday:
+		return kindWeekday
+	}
+	return kindHour
+}
+
+// dayTable holds the civil date of every day of a window, so that setting
+// calendar parts of generated datetimes reads a table instead of
+// converting days to dates several times per value. A nil table, or a day
+// outside its window, converts.
+type dayTable struct {
+	first int64
+	days  []civilDay
+	// months[12*(y-y0)+m-1] is the first day of month m of year y, for
+	// the years of the window, and one more entry.
+	y0     int64
+	months []int64
+}
+
+type civilDay struct {
+	y    int32
+	m, d uint8
+}
+
+// maxDayTable bounds a table's days (a little over 350 years).
+const maxDayTable = 1 << 17
+
+// newDayTable covers the years of local seconds lo to hi and a week each
+// side, where setting the month and then the weekday can lead; nil where
+// that is more than maxDayTable days.
+func newDayTable(lo, hi float64) *dayTable {
+	if !(lo <= hi) || lo < -1e15 || hi > 1e15 {
+		return nil
+	}
+	dlo, _ := floorDiv(int64(lo)-1, secondsPerDay)
+	dhi, _ := floorDiv(int64(hi)+1, secondsPerDay)
+	ylo, _, _ := civil(dlo)
+	yhi, _, _ := civil(dhi)
+	first, last := daysFromCivil(ylo, 1, 1)-7, daysFromCivil(yhi, 12, 31)+7
+	if last-first+1 > maxDayTable {
+		return nil
+	}
+	t := &dayTable{first: first, days: make([]civilDay, last-first+1), y0: ylo}
+	for y := ylo; y <= yhi; y++ {
+		for m := int64(1); m <= 12; m++ {
+			t.months = append(t.months, daysFromCivil(y, m, 1))
+		}
+	}
+	t.months = append(t.months, daysFromCivil(yhi+1, 1, 1))
+	for i := range t.days {
+		y, m, d := civil(first + int64(i))
+		t.days[i] = civilDay{y: int32(y), m: uint8(m), d: uint8(d)}
+	}
+	return t
+}
+
+// civil is civil(days), from the table where it holds the day.
+func (t *dayTable) civil(days int64) (y, m, d int64) {
+	if t != nil {
+		if i := uint64(days - t.first); i < uint64(len(t.days)) {
+			c := t.days[i]
+			return int64(c.y), int64(c.m), int64(c.d)
+		}
+	}
+	return civil(days)
+}
+
+// set is setCalendar on a day and the seconds into it, converting days
+// to dates through the table.
+func (t *dayTable) set(kind int, days, sec int64, v int) (int64, int64) {
+	switch kind {
+	case kindMonth:
+		y, _, d := t.civil(days)
+		m := int64(v + 1)
+		if t != nil {
+			if i := uint64((y-t.y0)*12 + m - 1); i < uint64(len(t.months)-1) {
+				start := t.months[i]
+				return start + min(d, t.months[i+1]-start) - 1, sec
+			}
+		}
+		d = min(d, daysIn(y, m))
+		return daysFromCivil(y, m, d), sec
+	case kindWeekday:
 		_, wd := floorDiv(days+4, 7)
 		// The nearest day of that weekday, or the next nearest when only it
 		// stays in the month.
@@ -92,15 +183,15 @@ func setCalendar(part string, local int64, v int) int64 {
 			far = near + 7
 		}
 		best := near
-		if _, m, _ := civil(days); near != 0 {
-			if _, m2, _ := civil(days + near); m2 != m {
-				if _, m3, _ := civil(days + far); m3 == m {
+		if _, m, _ := t.civil(days); near != 0 {
+			if _, m2, _ := t.civil(days + near); m2 != m {
+				if _, m3, _ := t.civil(days + far); m3 == m {
 					best = far
 				}
 			}
 		}
-		return (days+best)*secondsPerDay + sec
+		return days + best, sec
 	default:
-		return days*secondsPerDay + int64(v)*3600 + sec%3600
+		return days, int64(v)*3600 + sec%3600
 	}
 }

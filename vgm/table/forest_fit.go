@@ -3,6 +3,7 @@ package table
 import (
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/vgmsynth/vgmsynth/vgm/rng"
 )
@@ -61,10 +62,46 @@ func fitForest(m *Model, rows []SampledRow, seed uint64) error {
 		for _, leaf := range t.leaves(d) {
 			c := d.component(m, t, leaf)
 			c.Weight = float64(len(leaf.rows)) / total
+			c.shorten()
 			m.Forest.Components = append(m.Forest.Components, c)
 		}
 	}
 	return nil
+}
+
+// shorten rounds a component's numbers to the digits that matter (seven
+// significant ones for normal scores, eight for probabilities and the
+// weight, which keeps their sums within 1e-7 of 1): the model file of a
+// forest with thousands of components is a third as long, and a model file
+// is read, shipped to workers and decoded on every generate.
+func (c *Component) shorten() {
+	c.Weight = roundSig(c.Weight, 8)
+	for j := range c.Columns {
+		l := &c.Columns[j]
+		l.Null = roundSig(l.Null, 8)
+		l.Mean, l.SD, l.Lo, l.Hi = roundSig(l.Mean, 7), roundSig(l.SD, 7), roundSig(l.Lo, 7), roundSig(l.Hi, 7)
+		if l.Dist != nil {
+			l.Dist.shorten()
+		}
+	}
+	for k := range c.Calendar {
+		c.Calendar[k].shorten()
+	}
+}
+
+func (d *Dist) shorten() {
+	for i, p := range d.Probs {
+		d.Probs[i] = roundSig(p, 8)
+	}
+}
+
+// roundSig rounds x to digits significant decimal digits.
+func roundSig(x float64, digits int) float64 {
+	v, err := strconv.ParseFloat(strconv.FormatFloat(x, 'g', digits, 64), 64)
+	if err != nil {
+		return x
+	}
+	return v
 }
 
 // forestFeatures turns the sample into features.

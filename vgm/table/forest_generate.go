@@ -3,6 +3,7 @@ package table
 import (
 	"fmt"
 	"math"
+	"math/bits"
 
 	"github.com/vgmsynth/vgmsynth/vgm/rng"
 )
@@ -15,34 +16,136 @@ type forestGen struct {
 	comps int
 	num   []forestNum
 	disc  []forestDisc
-	parts []forestDisc // calendar parts
+	cals  []forestCal
+	draws int          // random numbers per row held at once: the most parts of a column, at least 1
 	tails []*rng.Alias // per column: resamples a capped column's "other" state
 }
 
 // forestNum is a numeric column: per component, its normal score is
-// truncated by inverse CDF, z = mean + sd·Φ⁻¹(pa + U·pw), within [zlo, zhi].
+// truncated by inverse CDF, z = mean + sd·Φ⁻¹(pa + p·pw), within
+// [zlo, zhi], for p uniform in [0, 1), and the column's quantile function
+// is read at u = Φ(z). u as a function of p is tabulated per component
+// at uKnots+1 evenly spaced p (u, uKnots+1 per component), and
+// interpolated, except in the first and last intervals, where a leaf's
+// open side bends it most, which are computed.
 type forestNum struct {
 	col   int
 	cells []numCell
+	u     []float32
 }
+
+// uKnots is the number of intervals of a component's table of u.
+const uKnots = 32
 
 type numCell struct {
-	null, mean, sd, pa, pw, zlo, zhi float64
+	null, rest, mean, sd, pa, pw, zlo, zhi float64 // rest = 1/(1-null)
 }
 
-// forestDisc is a discrete column or a calendar part: per component, an
-// alias table over the states it holds.
+// u is Φ(z) for the uniform p.
+func (c *numCell) u(p float64) float64 {
+	if c.pw <= 1e-12 {
+		return phi(c.mean)
+	}
+	return phi(clamp(c.mean+c.sd*normalQuantile(c.pa+p*c.pw), c.zlo, c.zhi))
+}
+
+// forestDisc is a discrete column: per component, an alias table over
+// the states it holds.
 type forestDisc struct {
 	col           int
-	part          string // a calendar part; "" for a discrete column
-	cells         []discCell
+	cells         aliasSet
 	values, total int
 	nullable      bool
 }
 
-type discCell struct {
-	alias  *rng.Alias
-	states []int32
+// forestCal is the calendar parts of a datetime column (at most one
+// each of month, weekday and hour), set in turn on each drawn value. A
+// component's alias tables of all its parts lie together (hdr[k].off on),
+// in entries of eight bytes, so that a row's parts read one or two cache
+// lines.
+type forestCal struct {
+	col   int
+	days  *dayTable
+	kinds []int // per part
+	qs    []int // per part: its index in Forest.Calendar, which names its stream
+	hdr   []calHdr
+	ent   []calEnt
+}
+
+type calHdr struct {
+	off uint32
+	n   [3]uint8 // per part: its table's length
+}
+
+// calEnt is aliasEnt with a 32-bit coin and the states of a calendar part.
+type calEnt struct {
+	thresh      uint32
+	keep, other uint8
+}
+
+// add appends component k's tables, one per part.
+func (fc *forestCal) add(dists []*Dist) error {
+	h := calHdr{off: uint32(len(fc.ent))}
+	for p, d := range dists {
+		a, err := rng.NewAlias(d.Probs)
+		if err != nil {
+			return err
+		}
+		h.n[p] = uint8(a.Len())
+		for i := 0; i < a.Len(); i++ {
+			t, o := a.Column(i)
+			fc.ent = append(fc.ent, calEnt{thresh: uint32(t >> 32), keep: uint8(d.States[i]), other: uint8(d.States[o])})
+		}
+	}
+	fc.hdr = append(fc.hdr, h)
+	return nil
+}
+
+// aliasSet is an alias table per component, all laid out in one slice:
+// a pick reads the component's header and one entry, which holds the
+// states themselves, rather than following a table's pointers.
+type aliasSet struct {
+	hdr []aliasHdr
+	ent []aliasEnt
+}
+
+type aliasHdr struct{ off, n uint32 }
+
+// aliasEnt is a column of an alias table: the state kept when the coin
+// falls below thresh, the other state otherwise (as rng.Alias.Pick).
+type aliasEnt struct {
+	thresh      uint64
+	keep, other int32
+}
+
+// add appends the table of the next component: over the states a
+// distribution holds.
+func (s *aliasSet) add(d *Dist) error {
+	a, err := rng.NewAlias(d.Probs)
+	if err != nil {
+		return err
+	}
+	if len(s.ent)+a.Len() > math.MaxUint32 {
+		return fmt.Errorf("forest: %d alias entries are too many", len(s.ent)+a.Len())
+	}
+	s.hdr = append(s.hdr, aliasHdr{off: uint32(len(s.ent)), n: uint32(a.Len())})
+	for i := 0; i < a.Len(); i++ {
+		t, o := a.Column(i)
+		s.ent = append(s.ent, aliasEnt{thresh: t, keep: int32(d.States[i]), other: int32(d.States[o])})
+	}
+	return nil
+}
+
+// pick is component k's state for the draw x.
+func (s *aliasSet) pick(k int32, x uint64) int32 {
+	h := s.hdr[k]
+	i, coin := bits.Mul64(x, uint64(h.n))
+	e := &s.ent[h.off+uint32(i)]
+	st := e.other
+	if coin < e.thresh {
+		st = e.keep
+	}
+	return st
 }
 
 func newForestGen(m *Model) (*forestGen, error) {
@@ -62,19 +165,26 @@ func newForestGen(m *Model) (*forestGen, error) {
 		c := &m.Columns[j]
 		switch {
 		case c.inCopula():
-			fn := forestNum{col: j, cells: make([]numCell, nc)}
+			fn := forestNum{col: j, cells: make([]numCell, nc), u: make([]float32, nc*(uKnots+1))}
 			for k := range f.Components {
 				l := &f.Components[k].Columns[j]
 				pa := 0.5 * math.Erfc(-(l.Lo-l.Mean)/l.SD/math.Sqrt2)
 				pb := 0.5 * math.Erfc(-(l.Hi-l.Mean)/l.SD/math.Sqrt2)
-				fn.cells[k] = numCell{null: l.Null, mean: l.Mean, sd: l.SD, pa: pa, pw: pb - pa, zlo: l.Lo, zhi: l.Hi}
+				rest := 0.0
+				if l.Null < 1 {
+					rest = 1 / (1 - l.Null)
+				}
+				fn.cells[k] = numCell{null: l.Null, rest: rest, mean: l.Mean, sd: l.SD, pa: pa, pw: pb - pa, zlo: l.Lo, zhi: l.Hi}
+				for q := 0; q <= uKnots; q++ {
+					fn.u[k*(uKnots+1)+q] = float32(fn.cells[k].u(float64(q) / uKnots))
+				}
 			}
 			g.num = append(g.num, fn)
 		case (c.Kind == Categorical || c.Kind == Boolean) && c.NullFraction < 1:
-			fd := forestDisc{col: j, cells: make([]discCell, nc), nullable: c.NullFraction > 0}
+			fd := forestDisc{col: j, nullable: c.NullFraction > 0}
 			fd.total, fd.values = c.States()
 			for k := range f.Components {
-				if fd.cells[k], err = newDiscCell(f.Components[k].Columns[j].Dist); err != nil {
+				if err = fd.cells.add(f.Components[k].Columns[j].Dist); err != nil {
 					return nil, fmt.Errorf("forest component %d, column %q: %w", k, c.Name, err)
 				}
 			}
@@ -90,48 +200,63 @@ func newForestGen(m *Model) (*forestGen, error) {
 			}
 		}
 	}
+	at := map[int]int{} // column -> its index in g.cals
 	for q, p := range f.Calendar {
-		fd := forestDisc{col: p.Column, part: p.Part, cells: make([]discCell, nc)}
+		x, ok := at[p.Column]
+		if !ok {
+			c := &m.Columns[p.Column]
+			off := float64(c.Format.ZoneOffset)
+			x = len(g.cals)
+			at[p.Column] = x
+			g.cals = append(g.cals, forestCal{col: p.Column, days: newDayTable(*c.Min+off, *c.Max+off)})
+		}
+		fc := &g.cals[x]
+		if len(fc.kinds) == 3 {
+			return nil, fmt.Errorf("forest: column %q has more than 3 calendar parts", m.Columns[p.Column].Name)
+		}
+		fc.kinds = append(fc.kinds, partKind(p.Part))
+		fc.qs = append(fc.qs, q)
+	}
+	for x := range g.cals {
+		fc := &g.cals[x]
+		dists := make([]*Dist, len(fc.qs))
 		for k := range f.Components {
-			if fd.cells[k], err = newDiscCell(&f.Components[k].Calendar[q]); err != nil {
-				return nil, fmt.Errorf("forest component %d, %s: %w", k, p.Part, err)
+			for p, q := range fc.qs {
+				dists[p] = &f.Components[k].Calendar[q]
+			}
+			if err := fc.add(dists); err != nil {
+				return nil, fmt.Errorf("forest component %d, calendar of column %q: %w", k, m.Columns[fc.col].Name, err)
 			}
 		}
-		g.parts = append(g.parts, fd)
+	}
+	g.draws = 1
+	for _, fc := range g.cals {
+		g.draws = max(g.draws, len(fc.kinds))
 	}
 	return g, nil
 }
 
-// newDiscCell is an alias table over the states a distribution holds.
-func newDiscCell(d *Dist) (discCell, error) {
-	a, err := rng.NewAlias(d.Probs)
-	if err != nil {
-		return discCell{}, err
-	}
-	c := discCell{alias: a, states: make([]int32, len(d.States))}
-	for i, s := range d.States {
-		c.states[i] = int32(s)
-	}
-	return c, nil
-}
-
 // fillForest generates a block. The component of every row comes from
 // one random stream; then each column, and last each calendar part, draws
-// two numbers per row from a stream of its own, in row order, so a shorter
-// block is a prefix of the full one. The rows are then visited grouped by
-// component, so that each component's distributions are read once per
-// block rather than once per row.
+// one number per row from a stream of its own, in row order, so a shorter
+// block is a prefix of the full one. A numeric column's number decides a
+// null and, rescaled, places the value; a discrete column's picks the
+// state, and its hash the value of a capped column's "other" state. The
+// rows are visited grouped by component, so that each column's tables are
+// read in one sweep per block rather than at random.
 func (g *Generator) fillForest(b *Block, seed uint64, block int64, n int) {
 	fg := g.forest
 	if cap(b.comps) < n {
 		b.comps = make([]int32, BlockSize)
 		b.order = make([]int32, BlockSize)
-		b.draws = make([]uint64, 2*BlockSize)
+	}
+	if len(b.draws) < fg.draws*BlockSize {
+		b.draws = make([]uint64, fg.draws*BlockSize)
 	}
 	if len(b.starts) < fg.comps+1 {
 		b.starts = make([]int32, fg.comps+1)
 	}
-	comps, order, draws := b.comps[:n], b.order[:n], b.draws[:2*n]
+	comps, order, draws := b.comps[:n], b.order[:n], b.draws
 	r := rng.New(seed, stream(block, 0xfffd))
 	for i := range comps {
 		comps[i] = int32(fg.pick.Sample(&r))
@@ -149,8 +274,8 @@ func (g *Generator) fillForest(b *Block, seed uint64, block int64, n int) {
 		order[starts[k]] = int32(i)
 		starts[k]++
 	}
-	fill := func(s uint64) {
-		r := rng.New(seed, stream(block, int(s)))
+	fill := func(draws []uint64, s int) {
+		r := rng.New(seed, stream(block, s))
 		for i := range draws {
 			draws[i] = r.Uint64()
 		}
@@ -158,56 +283,79 @@ func (g *Generator) fillForest(b *Block, seed uint64, block int64, n int) {
 	for q := range fg.num {
 		fn := &fg.num[q]
 		c := &g.cols[fn.col]
-		cv := &b.Cols[fn.col]
-		fill(uint64(fn.col))
+		num, null := b.Cols[fn.col].Num[:n], b.Cols[fn.col].Null[:n]
+		fill(draws[:n], fn.col)
 		for _, i := range order {
 			cell := &fn.cells[comps[i]]
-			if cell.null > 0 && unit(draws[2*i]) < cell.null {
-				cv.Null[i] = true
+			p := unit(draws[i])
+			if p < cell.null {
+				null[i] = true
 				continue
 			}
-			z := cell.mean
-			if cell.pw > 1e-12 {
-				z = clamp(cell.mean+cell.sd*normalQuantile(cell.pa+unit(draws[2*i+1])*cell.pw), cell.zlo, cell.zhi)
+			if cell.null > 0 {
+				p = (p - cell.null) * cell.rest
 			}
-			cv.Num[i] = c.value(c.marg.quantile(phi(z)))
-			cv.Null[i] = false
+			h := p * uKnots
+			var u float64
+			if q := int(h); q >= 1 && q < uKnots-1 {
+				t := fn.u[int(comps[i])*(uKnots+1)+q:]
+				a := float64(t[0])
+				u = a + (h-float64(q))*(float64(t[1])-a)
+			} else {
+				u = cell.u(p)
+			}
+			num[i] = c.value(c.marg.quantile(u))
+			null[i] = false
 		}
 	}
 	for q := range fg.disc {
 		fd := &fg.disc[q]
-		cv := &b.Cols[fd.col]
-		fill(uint64(fd.col))
+		cat, null := b.Cols[fd.col].Cat[:n], b.Cols[fd.col].Null[:n]
+		tails := fg.tails[fd.col]
+		last, values := int32(fd.total-1), int32(fd.values)
+		fill(draws[:n], fd.col)
 		for _, i := range order {
-			cell := &fd.cells[comps[i]]
-			st := int(cell.states[cell.alias.Pick(draws[2*i])])
-			if fd.nullable && st == fd.total-1 {
-				cv.Null[i] = true
+			x := draws[i]
+			st := fd.cells.pick(comps[i], x)
+			if fd.nullable && st == last {
+				null[i] = true
 				continue
 			}
-			cv.Null[i] = false
-			if st >= fd.values {
-				st = fd.values + fg.tails[fd.col].Pick(draws[2*i+1])
+			null[i] = false
+			if st >= values {
+				st = values + int32(tails.Pick(rng.Hash(x)))
 			}
-			cv.Cat[i] = int32(st)
+			cat[i] = st
 		}
 	}
-	for q := range fg.parts {
-		fd := &fg.parts[q]
-		c := &g.cols[fd.col]
-		cv := &b.Cols[fd.col]
+	for q := range fg.cals {
+		fc := &fg.cals[q]
+		c := &g.cols[fc.col]
+		num, null := b.Cols[fc.col].Num[:n], b.Cols[fc.col].Null[:n]
 		off := int64(c.Format.ZoneOffset)
-		fill(uint64(0xff00 + q))
+		for p, q := range fc.qs {
+			fill(draws[p*n:(p+1)*n], 0xff00+q)
+		}
 		for _, i := range order {
-			if cv.Null[i] {
+			if null[i] {
 				continue
 			}
-			cell := &fd.cells[comps[i]]
-			v := int(cell.states[cell.alias.Pick(draws[2*i])])
-			x := cv.Num[i]
+			h := &fc.hdr[comps[i]]
+			x := num[i]
 			whole := math.Floor(x)
-			local := setCalendar(fd.part, int64(whole)+off, v)
-			cv.Num[i] = clamp(float64(local-off)+(x-whole), c.lo, c.hi)
+			days, sec := floorDiv(int64(whole)+off, secondsPerDay)
+			e := h.off
+			for p, kind := range fc.kinds {
+				j, coin := bits.Mul64(draws[p*n+int(i)], uint64(h.n[p]))
+				ent := &fc.ent[e+uint32(j)]
+				v := ent.other
+				if uint32(coin>>32) < ent.thresh {
+					v = ent.keep
+				}
+				days, sec = fc.days.set(kind, days, sec, int(v))
+				e += uint32(h.n[p])
+			}
+			num[i] = clamp(float64(days*secondsPerDay+sec-off)+(x-whole), c.lo, c.hi)
 		}
 	}
 	g.fillOutside(b, seed, block, n)

@@ -309,31 +309,40 @@ func learnNetwork(vars []variable, n, maxParents int) []NetworkNode {
 		}
 		pending = append(pending[:bestPos], pending[bestPos+1:]...)
 		node := vars[bestVar].node
-		var binPar, nodePar []int
-		for _, p := range bestParents {
-			if vars[p].bin {
-				binPar = append(binPar, p)
-			} else {
-				nodePar = append(nodePar, p)
-			}
-		}
-		ordered := append(binPar, nodePar...)
-		for _, p := range binPar {
-			node.BinParents = append(node.BinParents, vars[p].node.Column)
-		}
-		for _, p := range nodePar {
-			node.NodeParents = append(node.NodeParents, nodeOf[p])
-		}
-		configs := 1
-		for _, p := range ordered {
-			configs *= vars[p].card
-		}
+		ordered, configs := setParents(&node, vars, bestParents, nodeOf)
 		node.CPT = conditionalTable(vars[bestVar].states, vars[bestVar].card, joinStates(vars, ordered, n), configs)
 		nodeOf[bestVar] = len(nodes)
 		nodes = append(nodes, node)
 		available = append(available, bestVar)
 	}
 	return nodes
+}
+
+// setParents records parents (variables) on node: the binned numeric ones
+// as BinParents (their columns), the discrete ones as NodeParents (their
+// nodes, nodeOf). It returns the parents in the order of the node's
+// table's configurations (binned ones first) and the number of those.
+func setParents(node *NetworkNode, vars []variable, parents []int, nodeOf map[int]int) (ordered []int, configs int) {
+	var binPar, nodePar []int
+	for _, p := range parents {
+		if vars[p].bin {
+			binPar = append(binPar, p)
+		} else {
+			nodePar = append(nodePar, p)
+		}
+	}
+	for _, p := range binPar {
+		node.BinParents = append(node.BinParents, vars[p].node.Column)
+	}
+	for _, p := range nodePar {
+		node.NodeParents = append(node.NodeParents, nodeOf[p])
+	}
+	ordered = append(binPar, nodePar...)
+	configs = 1
+	for _, p := range ordered {
+		configs *= vars[p].card
+	}
+	return ordered, configs
 }
 
 // bestParentSet tries no parents and every set of up to MaxParents

@@ -129,29 +129,11 @@ func (f *privateFit) network(m *Model, vars []variable, nb, maxParents int, epsi
 		}
 		pending = slices.DeleteFunc(pending, func(p int) bool { return p == v })
 		node := vars[v].node
-		var binPar, nodePar []int
-		for _, p := range parents {
-			if vars[p].bin {
-				binPar = append(binPar, p)
-			} else {
-				nodePar = append(nodePar, p)
-			}
-		}
-		for _, p := range binPar {
-			node.BinParents = append(node.BinParents, vars[p].node.Column)
-		}
-		for _, p := range nodePar {
-			node.NodeParents = append(node.NodeParents, nodeOf[p])
-		}
+		ordered, configs := setParents(&node, vars, parents, nodeOf)
 		marg := nodeMarginal(m, &node)
 		if len(parents) == 0 {
 			node.CPT = [][]float64{marg}
 		} else {
-			ordered := append(binPar, nodePar...)
-			configs := 1
-			for _, p := range ordered {
-				configs *= vars[p].card
-			}
 			node.CPT = f.noisyTable(vars[v], joinStates(vars, ordered, len(f.rows)), configs, marg, epsTable)
 			if err := f.acct.Spend(fmt.Sprintf("network: table of %s (Laplace, sensitivity 1)", m.nodeName(&node)), epsTable, 0); err != nil {
 				return nil, err

@@ -118,6 +118,10 @@ func inspectColumn(b *strings.Builder, c *table.Column) {
 				inspectPercent(t.P), inspectLiteral(c, t.Low[0]), inspectLiteral(c, t.Low[len(t.Low)-1]),
 				inspectPercent(t.P), inspectLiteral(c, t.High[0]), inspectLiteral(c, t.High[len(t.High)-1]))
 		}
+		if l := c.Lattice; l != nil {
+			row("lattice", "%d values, %s .. %s: generated values snap to the nearest", len(l.Values),
+				inspectLiteral(c, l.Values[0]), inspectLiteral(c, l.Values[len(l.Values)-1]))
+		}
 	case c.Kind == table.Categorical || c.Kind == table.Boolean:
 		cats := slices.Clone(c.Categories)
 		slices.SortStableFunc(cats, func(x, y table.Category) int { return cmp.Compare(y.Frequency, x.Frequency) })
@@ -263,16 +267,36 @@ func inspectSpread(c *table.Column, s float64) string {
 	if c.Kind != table.Datetime {
 		return inspectNumber(s, 0)
 	}
-	switch {
-	case s >= 86400:
-		return fmt.Sprintf("%.1f days", s/86400)
-	case s >= 3600:
-		return fmt.Sprintf("%.1f hours", s/3600)
-	case s >= 60:
-		return fmt.Sprintf("%.1f minutes", s/60)
-	}
-	return fmt.Sprintf("%.3g seconds", s)
+	return inUnits(s, durationUnits)
 }
+
+// unit is one step of a scale: a value of at least size is written with
+// format, in units of size.
+type unit struct {
+	size   float64
+	format string
+}
+
+// The scales, largest unit first; the last takes what is left.
+var (
+	durationUnits = []unit{{86400, "%.1f days"}, {3600, "%.1f hours"}, {60, "%.1f minutes"}, {1, "%.3g seconds"}}
+	countUnits    = []unit{{1e9, "%.2fB"}, {1e6, "%.1fM"}, {1e3, "%.1fk"}, {1, "%.0f"}}
+)
+
+// inUnits writes v in the largest of units that it reaches.
+func inUnits(v float64, units []unit) string {
+	u := units[len(units)-1]
+	for _, big := range units {
+		if v >= big.size {
+			u = big
+			break
+		}
+	}
+	return fmt.Sprintf(u.format, v/u.size)
+}
+
+// Count writes a count with a k, M or B suffix ("1.5M").
+func Count(v float64) string { return inUnits(v, countUnits) }
 
 func inspectPercent(f float64) string {
 	switch {

@@ -1,6 +1,7 @@
 // Package report draws what the command line shows of models and
 // evaluations: a readable model description with plots (inspect) and a
-// self-contained HTML page of an evaluation (evaluate --report).
+// self-contained HTML page of an evaluation (evaluate --report). Its
+// scales of units also write the counts of the progress lines (Count).
 package report
 
 import (
