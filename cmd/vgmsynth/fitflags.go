@@ -35,8 +35,9 @@ func privacyOptions(epsilon, delta float64, noiseSeed string) (*table.PrivacyOpt
 // readSchema reads a schema file: a JSON object mapping column names to
 // kinds (optionally under a "columns" key), beside which "constraints"
 // declares rules (rules.ParseConstraints), "mined_rules": false keeps none
-// of the rules the fit finds, and "drop_rules" names mined rules to leave
-// out as inspect prints them.
+// of the rules the fit finds, "drop_rules" names mined rules to leave
+// out as inspect prints them, and "lattice": false fits no column's
+// lattice (table.Lattice).
 func readSchema(path string) (map[string]string, table.RuleOptions, error) {
 	var ro table.RuleOptions
 	data, err := readSmallFile("schema", path, 16<<20)
@@ -65,6 +66,10 @@ func readSchema(path string) (map[string]string, table.RuleOptions, error) {
 			ro.NoMined = !on
 		case "drop_rules":
 			err = json.Unmarshal(raw, &ro.Drop)
+		case "lattice":
+			var on bool
+			err = json.Unmarshal(raw, &on)
+			ro.NoLattice = !on
 		default:
 			err = errors.New("want a kind name (float, integer, categorical, boolean, datetime or id)")
 		}

@@ -62,6 +62,24 @@ func TestReadSchema(t *testing.T) {
 	}
 }
 
+// TestReadSchemaLattice reads the lattice switch.
+func TestReadSchemaLattice(t *testing.T) {
+	dir := t.TempDir()
+	for i, tc := range []struct {
+		in       string
+		off, bad bool
+	}{{`{}`, false, false}, {`{"lattice": true}`, false, false}, {`{"lattice": false}`, true, false}, {`{"lattice": 0}`, false, true}} {
+		path := filepath.Join(dir, strconv.Itoa(i)+".json")
+		if err := os.WriteFile(path, []byte(tc.in), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, ro, err := readSchema(path)
+		if (err != nil) != tc.bad || err == nil && ro.NoLattice != tc.off {
+			t.Errorf("%s: no lattice %v, err %v; want %v, error %v", tc.in, ro.NoLattice, err, tc.off, tc.bad)
+		}
+	}
+}
+
 // TestSchemaConstraintRun declares temp_min <= temp_max (with the mined
 // copy of it switched off) and checks every generated row.
 func TestSchemaConstraintRun(t *testing.T) {

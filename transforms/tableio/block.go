@@ -39,7 +39,8 @@ func (b *Block) reset(sp Split, ncols int) {
 		b.Cols = make([]Column, ncols)
 	}
 	for j := range b.Cols {
-		b.Cols[j].Data, b.Cols[j].Ends = b.Cols[j].Data[:0], b.Cols[j].Ends[:0]
+		c := &b.Cols[j]
+		c.Data, c.Ends, c.Dict, c.Index = c.Data[:0], c.Ends[:0], nil, c.Index[:0]
 	}
 }
 

@@ -105,6 +105,10 @@ type columnCursor struct {
 	offs      []uint32
 	boolVals  []parquet.Value
 	isBoolean bool
+
+	numeric    bool        // the page's values are numbers (load)
+	numbers    *numberDict // their own dictionary, made as needed
+	numbersOff bool        // too many distinct numbers for it
 }
 
 func (c *columnCursor) close() {
@@ -115,7 +119,11 @@ func (c *columnCursor) close() {
 	c.pages.Close()
 }
 
-// appendTo appends the text of the next n values to col.
+// appendTo appends the next n values to col: as indexes into a
+// dictionary while they come from one (the column chunk's dictionary
+// pages, or the cursor's own dictionary of a numeric column's distinct
+// values), so that the summary works once per distinct value; as text
+// otherwise, and when the pages of one block switch between the two.
 func (c *columnCursor) appendTo(col *Column, n int) error {
 	for n > 0 {
 		if c.page == nil || c.row == c.rows {
@@ -124,18 +132,162 @@ func (c *columnCursor) appendTo(col *Column, n int) error {
 			}
 			continue
 		}
-		for ; n > 0 && c.row < c.rows; n-- {
-			if c.defs != nil && c.defs[c.row] == 0 {
-				col.Ends = append(col.Ends, int32(len(col.Data)))
-			} else {
-				col.Data = c.appendValue(col.Data, c.value)
-				col.Ends = append(col.Ends, int32(len(col.Data)))
-				c.value++
-			}
-			c.row++
+		m := min(n, c.rows-c.row)
+		dict := c.pageDict()
+		if len(col.Ends) == 0 && len(col.Index) == 0 {
+			col.Dict = dict
+		} else if col.Dict != dict {
+			materialize(col)
 		}
+		var err error
+		switch {
+		case col.Dict == nil:
+			c.appendText(col, m)
+		case c.idx != nil:
+			err = c.appendIndexes(col, m)
+		default:
+			c.appendNumberIndexes(col, m)
+		}
+		if err != nil {
+			return err
+		}
+		n -= m
 	}
 	return nil
+}
+
+// pageDict is the dictionary the current page's values index, or nil.
+func (c *columnCursor) pageDict() *Column {
+	if c.idx != nil {
+		return &c.dictText
+	}
+	if c.numeric && !c.numbersOff {
+		if c.numbers == nil {
+			c.numbers = &numberDict{}
+		}
+		return &c.numbers.text
+	}
+	return nil
+}
+
+// materialize turns a dictionary-coded column into text.
+func materialize(col *Column) {
+	if col.Dict == nil {
+		return
+	}
+	for i := range col.Index {
+		addValue(col, col.Value(i))
+	}
+	col.Dict, col.Index = nil, col.Index[:0]
+}
+
+// appendText appends the text of the page's next m values.
+func (c *columnCursor) appendText(col *Column, m int) {
+	for ; m > 0; m-- {
+		if c.defs != nil && c.defs[c.row] == 0 {
+			col.Ends = append(col.Ends, int32(len(col.Data)))
+		} else {
+			col.Data = c.appendValue(col.Data, c.value)
+			col.Ends = append(col.Ends, int32(len(col.Data)))
+			c.value++
+		}
+		c.row++
+	}
+}
+
+// appendIndexes appends the dictionary indexes of a dictionary page's
+// next m values.
+func (c *columnCursor) appendIndexes(col *Column, m int) error {
+	size := uint32(len(c.dictText.Ends))
+	for ; m > 0; m-- {
+		if c.defs != nil && c.defs[c.row] == 0 {
+			col.Index = append(col.Index, -1)
+		} else {
+			if c.value >= len(c.idx) {
+				return errors.New("fewer values than the page's rows")
+			}
+			k := c.idx[c.value]
+			if uint32(k) >= size {
+				return fmt.Errorf("dictionary index %d out of range (%d entries)", k, size)
+			}
+			col.Index = append(col.Index, k)
+			c.value++
+		}
+		c.row++
+	}
+	return nil
+}
+
+// maxNumberDict is how many distinct values a numeric column's own
+// dictionary takes per row group; a column with more is written as text
+// for the rest of the row group.
+const maxNumberDict = 4096
+
+// numberDict is a dictionary of a numeric column's distinct values (their
+// bits), built while reading: an open-addressing table of entry+1 (0:
+// empty slot) and each entry's text.
+type numberDict struct {
+	slots [2 * maxNumberDict]int32
+	keys  []uint64
+	text  Column
+}
+
+// appendNumberIndexes appends the indexes of the page's next m values in
+// the cursor's own dictionary, adding new values; when the dictionary is
+// full, the column turns to text.
+func (c *columnCursor) appendNumberIndexes(col *Column, m int) {
+	d := c.numbers
+	for ; m > 0; m-- {
+		if c.defs != nil && c.defs[c.row] == 0 {
+			col.Index = append(col.Index, -1)
+			c.row++
+			continue
+		}
+		key := c.bits(c.value)
+		h := (key * 0x9E3779B97F4A7C15) >> (64 - 13) // log2(len(slots))
+		k := int32(-1)
+		for {
+			e := d.slots[h]
+			if e == 0 {
+				break
+			}
+			if d.keys[e-1] == key {
+				k = e - 1
+				break
+			}
+			h = (h + 1) & (2*maxNumberDict - 1)
+		}
+		if k < 0 {
+			if len(d.keys) == maxNumberDict {
+				c.numbersOff = true
+				materialize(col)
+				c.appendText(col, m)
+				return
+			}
+			k = int32(len(d.keys))
+			d.keys = append(d.keys, key)
+			d.slots[h] = k + 1
+			d.text.Data = c.appendValue(d.text.Data, c.value)
+			d.text.Ends = append(d.text.Ends, int32(len(d.text.Data)))
+		}
+		col.Index = append(col.Index, k)
+		c.value++
+		c.row++
+	}
+}
+
+// bits returns numeric value i of the page as a dictionary key.
+func (c *columnCursor) bits(i int) uint64 {
+	switch {
+	case c.i64 != nil:
+		return uint64(c.i64[i])
+	case c.i32 != nil:
+		return uint64(c.i32[i])
+	case c.f64 != nil:
+		return math.Float64bits(c.f64[i])
+	default:
+		return uint64(math.Float32bits(c.f32[i]))
+	}
 }
 
 func (c *columnCursor) nextPage() error {
@@ -179,28 +331,26 @@ func (c *columnCursor) nextPage() error {
 
 // load takes a (non-dictionary) page's values as typed slices.
 func (c *columnCursor) load(p parquet.Page) {
-	c.isBoolean = false
+	c.isBoolean, c.numeric = false, false
 	d := p.Data()
 	switch p.Type().Kind() {
 	case parquet.Int32:
-		c.i32 = d.Int32()
+		c.i32, c.numeric = d.Int32(), true
 	case parquet.Int64:
-		c.i64 = d.Int64()
+		c.i64, c.numeric = d.Int64(), true
 	case parquet.Float:
-		c.f32 = d.Float()
+		c.f32, c.numeric = d.Float(), true
 	case parquet.Double:
-		c.f64 = d.Double()
-	case parquet.ByteArray, parquet.FixedLenByteArray:
-		if p.Type().Kind() == parquet.FixedLenByteArray {
-			var size int
-			c.bytes, size = d.FixedLenByteArray()
-			c.offs = c.offs[:0]
-			for o := 0; size > 0 && o <= len(c.bytes); o += size {
-				c.offs = append(c.offs, uint32(o))
-			}
-		} else {
-			c.bytes, c.offs = d.ByteArray()
+		c.f64, c.numeric = d.Double(), true
+	case parquet.FixedLenByteArray:
+		var size int
+		c.bytes, size = d.FixedLenByteArray()
+		c.offs = c.offs[:0]
+		for o := 0; size > 0 && o <= len(c.bytes); o += size {
+			c.offs = append(c.offs, uint32(o))
 		}
+	case parquet.ByteArray:
+		c.bytes, c.offs = d.ByteArray()
 	default: // booleans (bit-packed), INT96: as parquet.Values
 		c.isBoolean = true
 		c.boolVals = make([]parquet.Value, p.NumValues())
@@ -244,6 +394,7 @@ type textOf struct {
 	date      bool
 	decimal   bool
 	scale     int
+	days      *dayCache // of a timestamp or date: the text of recent days
 }
 
 func newTextOf(f parquet.Field) textOf {
@@ -264,10 +415,45 @@ func newTextOf(f parquet.Field) textOf {
 			t.decimal, t.scale = true, int(v.Scale)
 		}
 	}
+	if t.timestamp || t.date {
+		t.days = newDayCache()
+	}
 	return t
 }
 
 func (t *textOf) appendInt(dst []byte, v int64) []byte {
+	switch {
+	case t.timestamp:
+		var sec, nsec int64
+		switch t.unit {
+		case time.Millisecond:
+			sec, nsec = floorDiv(v, 1e3)
+			nsec *= 1e6
+		case time.Microsecond:
+			sec, nsec = floorDiv(v, 1e6)
+			nsec *= 1e3
+		default:
+			sec, nsec = floorDiv(v, 1e9)
+		}
+		if out, ok := t.days.appendTimestampText(dst, sec, nsec); ok {
+			return out
+		}
+		return t.appendIntSlow(dst, v)
+	case t.date:
+		if out, ok := t.days.appendDate(dst, v); ok {
+			return out
+		}
+		return t.appendIntSlow(dst, v)
+	case t.decimal:
+		return strconv.AppendFloat(dst, float64(v)/math.Pow10(t.scale), 'f', t.scale, 64)
+	}
+	return strconv.AppendInt(dst, v, 10)
+}
+
+// appendIntSlow is appendInt for timestamps and dates through
+// time.Time.AppendFormat: what appendInt does for years outside 0..9999,
+// and the reference its fast path is tested against.
+func (t *textOf) appendIntSlow(dst []byte, v int64) []byte {
 	switch {
 	case t.timestamp:
 		var tm time.Time
@@ -286,10 +472,8 @@ func (t *textOf) appendInt(dst []byte, v int64) []byte {
 		return tm.AppendFormat(dst, "2006-01-02 15:04:05.999999999")
 	case t.date:
 		return time.Unix(v*86400, 0).UTC().AppendFormat(dst, "2006-01-02")
-	case t.decimal:
-		return strconv.AppendFloat(dst, float64(v)/math.Pow10(t.scale), 'f', t.scale, 64)
 	}
-	return strconv.AppendInt(dst, v, 10)
+	return t.appendInt(dst, v)
 }
 
 // appendFloatText writes a float in plain notation where that is short, in

@@ -187,6 +187,12 @@ func fitColumn(name string, j int, s *Summary, rows []SampledRow, opt FitOptions
 			col.Tails = nil
 		}
 		col.Min, col.Max = &lo, &hi
+		if !opt.Rules.NoLattice {
+			col.Lattice = fitLattice(col, st, opt.MinCategoryCount)
+			if col.Lattice != nil && opt.NoExactBounds {
+				col.Lattice = col.Lattice.clip(lo, hi)
+			}
+		}
 	case col.Kind == ID:
 		fitID(col, values, st)
 		if opt.NoExactBounds {

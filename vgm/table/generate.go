@@ -68,14 +68,15 @@ type genColumn struct {
 	step   float64 // or a Datetime to a multiple of step seconds of local time (Format.Step)
 	shift  float64 // the local time's UTC offset, for step
 	ids    idGen
-	days   *dayCache // Datetime columns with a day-first layout
-	shaped bool      // a number spelt with more than digits and a point
-	text   *textGen  // new values of a text column
-	novel  int32     // the index of NovelCategory, -1 for none
+	days   *dayCache   // Datetime columns with a day-first layout
+	shaped bool        // a number spelt with more than digits and a point
+	text   *textGen    // new values of a text column
+	novel  int32       // the index of NovelCategory, -1 for none
+	lat    *latticeGen // the values of a column with a Lattice
 }
 
 // value rounds and clips a drawn number to the column's resolution and
-// observed range.
+// observed range, and snaps it to the column's lattice, if any.
 func (c *genColumn) value(x float64) float64 {
 	if c.step != 0 {
 		x = round((x+c.shift)/c.step)*c.step - c.shift
@@ -84,7 +85,11 @@ func (c *genColumn) value(x float64) float64 {
 	} else if c.round != 0 {
 		x = round(x*c.round) / c.round
 	}
-	return clamp(x, c.lo, c.hi)
+	x = clamp(x, c.lo, c.hi)
+	if c.lat != nil {
+		return c.lat.nearest(x)
+	}
+	return x
 }
 
 // round is math.Round, through integer conversion where the value fits:
@@ -117,6 +122,7 @@ func NewGenerator(m *Model) (*Generator, error) {
 		case c.Kind.Numeric():
 			gc.marg = margs[i]
 			gc.lo, gc.hi = *c.Min, *c.Max
+			gc.lat = newLatticeGen(c.Lattice, gc.lo, gc.hi)
 			switch c.Kind {
 			case Integer:
 				gc.round = 1

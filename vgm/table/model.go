@@ -85,6 +85,10 @@ type Column struct {
 	Atoms []Atom `json:"atoms,omitempty"`
 	// Tails are the extremes of numeric kinds.
 	Tails *Tails `json:"tails,omitempty"`
+	// Lattice is the set of values a float or integer column takes,
+	// where they are few, irregular and repeated (see Lattice); nil
+	// otherwise, and always in a private model.
+	Lattice *Lattice `json:"lattice,omitempty"`
 	// Categories are the values of categorical and boolean columns with
 	// their frequencies among non-null values.
 	Categories []Category `json:"categories,omitempty"`
@@ -141,6 +145,11 @@ func (m *Model) Validate() error {
 		if err := m.Privacy.Validate(); err != nil {
 			return fmt.Errorf("model: %w", err)
 		}
+		for i := range m.Columns {
+			if m.Columns[i].Lattice != nil {
+				return fmt.Errorf("model: column %q: a private model stores no lattice (its values are exact values of the data)", m.Columns[i].Name)
+			}
+		}
 	}
 	switch m.ModelType {
 	case ModelTypeIndependent:
@@ -169,6 +178,9 @@ func (c *Column) validate() error {
 	}
 	if c.Format.Decimals < 0 || c.Format.Decimals > 17 {
 		return fmt.Errorf("format.decimals %d is not in [0, 17]", c.Format.Decimals)
+	}
+	if c.Lattice != nil && (c.Kind != Float && c.Kind != Integer || c.NullFraction == 1) {
+		return fmt.Errorf("a %s column has no lattice: only float and integer columns with values have one", c.Kind)
 	}
 	switch {
 	case c.Kind.Numeric():
@@ -209,6 +221,11 @@ func (c *Column) validate() error {
 		}
 		if c.Kind == Datetime && c.Format.Layout == "" {
 			return errors.New("datetime column has no format.layout")
+		}
+		if c.Lattice != nil {
+			if err := c.Lattice.validate(c); err != nil {
+				return err
+			}
 		}
 	case c.Kind == Categorical || c.Kind == Boolean:
 		if len(c.Categories) > MaxCategories {

@@ -27,6 +27,9 @@ type RuleOptions struct {
 	// Drop names mined rules not to keep, as Rule.String writes them
 	// ("temp_min <= temp_max", "zip -> city").
 	Drop []string
+	// NoLattice fits no column's lattice (see Lattice): the schema file's
+	// "lattice": false, which travels with the rule options.
+	NoLattice bool
 }
 
 // ruleColumns turns the sampled rows into typed columns for package rules:

@@ -224,8 +224,14 @@ func (c *genColumn) unit() float64 {
 	return math.Inf(1)
 }
 
-// raise returns the least value of the column at or above x as printed.
+// raise returns the least value of the column at or above x as printed:
+// on its lattice where it has one and one lies there.
 func (c *genColumn) raise(x float64) float64 {
+	if c.lat != nil {
+		if y, ok := c.lat.above(x); ok {
+			return y
+		}
+	}
 	step := 1.0
 	if c.Kind == Float {
 		step = 1 / pow10[c.Format.Decimals]
@@ -261,6 +267,9 @@ func (rg *ruleGen) enforce(g *Generator, b *Block, seed uint64, block int64, n i
 		for i, x := range cv.Num[:n] {
 			if x <= 0 && !cv.Null[i] {
 				y := c.snap(-x)
+				if c.lat != nil {
+					y = c.lat.up(y)
+				}
 				if y <= 0 {
 					y = c.raise(math.SmallestNonzeroFloat64)
 				}
@@ -400,6 +409,14 @@ func (rg *ruleGen) order(g *Generator, b *Block, n int) {
 			for i := 0; i < n; i++ {
 				if va.Num[i] > vb.Num[i] && !va.Null[i] && !vb.Null[i] {
 					va.Num[i], vb.Num[i] = vb.Num[i], va.Num[i]
+					// Each value back on its own column's lattice,
+					// outward, so the pair stays in order.
+					if ca := &g.cols[o[0]]; ca.lat != nil {
+						va.Num[i] = ca.lat.down(va.Num[i])
+					}
+					if cb := &g.cols[o[1]]; cb.lat != nil {
+						vb.Num[i] = cb.lat.up(vb.Num[i])
+					}
 					swapped = true
 				}
 			}

@@ -48,6 +48,7 @@ type Summary struct {
 	lastSource string // cache of the last source's hash
 	lastHash   uint64
 	cut        *SampledRow // the last row kept by Trim
+	arena      *rowArena   // AddRows' sampled rows' memory
 }
 
 // SampledRow is one row of the reservoir, with where it came from so that
@@ -80,6 +81,7 @@ type ColumnStats struct {
 	Overflow bool
 
 	counter *valueCounter // AddRows' scratch
+	dict    *dictCounter
 }
 
 // NewSummary returns an empty summary for the given columns.
@@ -272,6 +274,7 @@ func (s *Summary) Trim() {
 		kept = append(kept, ties[:s.K-len(kept)]...)
 		clear(s.Sample[len(kept):])
 		s.Sample = kept
+		s.compact()
 	}
 	if len(s.Sample) == s.K && s.K > 0 {
 		last := 0
@@ -385,6 +388,20 @@ func (c *ColumnStats) merge(o *ColumnStats) {
 	if len(c.Counts) > MaxExactCategories {
 		c.Overflow, c.Counts = true, nil
 	}
+}
+
+// addNumbers is addNumber for m values f.
+func (c *ColumnStats) addNumbers(f float64, m int64) {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return
+	}
+	if c.Numbers == 0 || f < c.Min {
+		c.Min = f
+	}
+	if c.Numbers == 0 || f > c.Max {
+		c.Max = f
+	}
+	c.Numbers += m
 }
 
 // addNumber counts a parsed value of the column into its numeric bounds;

@@ -118,6 +118,10 @@ func inspectColumn(b *strings.Builder, c *table.Column) {
 				inspectPercent(t.P), inspectLiteral(c, t.Low[0]), inspectLiteral(c, t.Low[len(t.Low)-1]),
 				inspectPercent(t.P), inspectLiteral(c, t.High[0]), inspectLiteral(c, t.High[len(t.High)-1]))
 		}
+		if l := c.Lattice; l != nil {
+			row("lattice", "%d values, %s .. %s: generated values snap to the nearest", len(l.Values),
+				inspectLiteral(c, l.Values[0]), inspectLiteral(c, l.Values[len(l.Values)-1]))
+		}
 	case c.Kind == table.Categorical || c.Kind == table.Boolean:
 		cats := slices.Clone(c.Categories)
 		slices.SortStableFunc(cats, func(x, y table.Category) int { return cmp.Compare(y.Frequency, x.Frequency) })

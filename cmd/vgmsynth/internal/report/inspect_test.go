@@ -1,6 +1,7 @@
 package report
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/vgmsynth/vgmsynth/vgm/table"
@@ -28,5 +29,17 @@ func TestInspectFormat(t *testing.T) {
 		if got := inspectFormat(&table.Column{Kind: tc.kind, Format: tc.f}); got != tc.want {
 			t.Errorf("inspectFormat(%v %+v) = %q, want %q", tc.kind, tc.f, got, tc.want)
 		}
+	}
+}
+
+// TestInspectLattice checks that inspect says a column is on a lattice.
+func TestInspectLattice(t *testing.T) {
+	lo, hi := 12.2, 13.3
+	c := &table.Column{Name: "temp_max", Kind: table.Float, Format: table.Format{Decimals: 1}, Min: &lo, Max: &hi,
+		Lattice: &table.Lattice{Values: []float64{12.2, 12.8, 13.3}}}
+	var b strings.Builder
+	inspectColumn(&b, c)
+	if want := "lattice     3 values, 12.2 .. 13.3"; !strings.Contains(b.String(), want) {
+		t.Errorf("inspect:\n%s\nwant a line with %q", b.String(), want)
 	}
 }
