@@ -44,8 +44,8 @@ func CheckError(t testing.TB, err error, want string) (expected bool) {
 // FailingPipeline skips, under the race detector, a test that runs a
 // pipeline meant to fail. On that path Beam 2.77.0's SDK harness races
 // with itself (docs/reliability.md), and the detector would fail whichever
-// test was running. .ci/run runs these tests again without -race: a test
-// that calls FailingPipeline must be named in its list.
+// test was running. scripts/test.sh (which CI runs) runs these tests again
+// without -race: a test that calls FailingPipeline must be named in its list.
 func FailingPipeline(t testing.TB) {
 	t.Helper()
 	if Race {
