@@ -191,15 +191,19 @@ func contains(list []string, s string) bool {
 }
 
 // ReadModel reads and validates a model file (local or gs://) and returns
-// its bytes.
+// its bytes. The decoded model is remembered (transforms.Remember), so
+// that generating from those bytes in this process does not decode them
+// again.
 func ReadModel(ctx context.Context, path string) ([]byte, error) {
 	data, err := tableio.ReadFile(ctx, "model", path, table.MaxModelBytes)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := table.DecodeModel(data); err != nil {
+	m, err := table.DecodeModel(data)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	transforms.Remember(data, m)
 	return data, nil
 }
 

@@ -195,3 +195,68 @@ func (t *dayTable) set(kind int, days, sec int64, v int) (int64, int64) {
 		return days, int64(v)*3600 + sec%3600
 	}
 }
+
+// weekdayMoves[ln-28][d-1][wd][v] is how many days kindWeekday's set
+// moves day d of a month of ln days, a weekday wd, to weekday v: the
+// nearest day of v, or the next nearest when only it stays in the month.
+// It lets a day whose month is known already skip set's date lookups.
+var weekdayMoves = func() (t [4][31][7][7]int8) {
+	for ln := 28; ln <= 31; ln++ {
+		for d := 1; d <= ln; d++ {
+			for wd := 0; wd < 7; wd++ {
+				for v := 0; v < 7; v++ {
+					near := v - wd
+					if near > 3 {
+						near -= 7
+					} else if near < -3 {
+						near += 7
+					}
+					far := near - 7
+					if near < 0 {
+						far = near + 7
+					}
+					in := func(x int) bool { return d+x >= 1 && d+x <= ln }
+					best := near
+					if near != 0 && !in(near) && in(far) {
+						best = far
+					}
+					t[ln-28][d-1][wd][v] = int8(best)
+				}
+			}
+		}
+	}
+	return t
+}()
+
+// setParts sets a day's parts in the order month, weekday, hour, each
+// where its value is not negative, as set would one after the other; ok
+// is false where the table does not hold the day or the month set.
+func (t *dayTable) setParts(days, sec int64, month, weekday, hour int) (int64, int64, bool) {
+	i := uint64(days - t.first)
+	if i >= uint64(len(t.days)) {
+		return days, sec, false
+	}
+	c := t.days[i]
+	mi := uint64((int64(c.y)-t.y0)*12 + int64(c.m) - 1)
+	if month >= 0 {
+		mi = uint64((int64(c.y)-t.y0)*12 + int64(month))
+	}
+	if mi >= uint64(len(t.months)-1) {
+		return days, sec, false
+	}
+	d := int64(c.d)
+	if month >= 0 {
+		start := t.months[mi]
+		d = min(d, t.months[mi+1]-start)
+		days = start + d - 1
+	}
+	if weekday >= 0 {
+		ln := t.months[mi+1] - t.months[mi]
+		_, wd := floorDiv(days+4, 7)
+		days += int64(weekdayMoves[ln-28][d-1][wd][weekday])
+	}
+	if hour >= 0 {
+		sec = int64(hour)*3600 + sec%3600
+	}
+	return days, sec, true
+}

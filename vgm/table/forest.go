@@ -107,6 +107,13 @@ type Leaf struct {
 	// Dist is a discrete column's distribution over its states (see
 	// Column.States).
 	Dist *Dist `json:"dist,omitempty"`
+	// Atoms is, for a numeric column with atoms, the share of each atom
+	// (state k is Column.Atoms[k]) among the values that are not null,
+	// and of the other values (state len(Column.Atoms)); Mean, SD, Lo
+	// and Hi then give the normal score of those other values in the
+	// distribution without the atoms. Without it (model files from
+	// before), the normal score covers the atoms too.
+	Atoms *Dist `json:"atoms,omitempty"`
 }
 
 // Dist is a sparse distribution over states.
@@ -151,6 +158,9 @@ func (m *Model) validateForest() error {
 			if err := m.Columns[j].validateLeaf(&c.Columns[j]); err != nil {
 				return fmt.Errorf("model: forest component %d, column %q: %w", i, m.Columns[j].Name, err)
 			}
+			if (c.Columns[j].Atoms == nil) != (f.Components[0].Columns[j].Atoms == nil) {
+				return fmt.Errorf("model: forest component %d, column %q: atoms in some components and not in others", i, m.Columns[j].Name)
+			}
 		}
 		for k, p := range f.Calendar {
 			if err := c.Calendar[k].validate(partStates[p.Part]); err != nil {
@@ -177,14 +187,25 @@ func (c *Column) validateLeaf(l *Leaf) error {
 		if !finite(l.Mean) || !(l.SD > 0) || !finite(l.SD) || !(l.Lo >= -forestZBound) || !(l.Hi <= forestZBound) || !(l.Lo < l.Hi) {
 			return fmt.Errorf("want finite mean, sd > 0 and %v <= lo < hi <= %v", -forestZBound, forestZBound)
 		}
+		if l.Atoms != nil {
+			if len(c.Atoms) == 0 {
+				return errors.New("atoms in a column without atoms")
+			}
+			if err := l.Atoms.validate(len(c.Atoms) + 1); err != nil {
+				return fmt.Errorf("atoms: %w", err)
+			}
+		}
 	case (c.Kind == Categorical || c.Kind == Boolean) && c.NullFraction < 1:
+		if l.Atoms != nil {
+			return errors.New("a discrete column has no atoms")
+		}
 		if l.Dist == nil {
 			return errors.New("a discrete column needs a dist")
 		}
 		total, _ := c.States()
 		return l.Dist.validate(total)
 	default:
-		if l.Dist != nil || l.SD != 0 {
+		if l.Dist != nil || l.SD != 0 || l.Atoms != nil {
 			return errors.New("a column outside the forest has no distribution")
 		}
 	}

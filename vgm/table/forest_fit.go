@@ -42,8 +42,10 @@ type forestData struct {
 	n      int
 	feats  []feature
 	z      [][]float64 // per column: normal scores of numeric columns (NaN null)
-	states [][]int32   // per column: states of discrete columns
-	parts  []int       // per Forest.Calendar part: its feature
+	x      [][]float64 // per column with atoms: its values (NaN null)
+	margs  []*marginal
+	states [][]int32 // per column: states of discrete columns
+	parts  []int     // per Forest.Calendar part: its feature
 }
 
 // fitForest learns the forest mixture from the sample.
@@ -83,6 +85,9 @@ func (c *Component) shorten() {
 		if l.Dist != nil {
 			l.Dist.shorten()
 		}
+		if l.Atoms != nil {
+			l.Atoms.shorten()
+		}
 	}
 	for k := range c.Calendar {
 		c.Calendar[k].shorten()
@@ -110,6 +115,7 @@ func forestFeatures(m *Model, rows []SampledRow, r *rng.Rand) (*forestData, []Ca
 	d := &forestData{n: n, z: make([][]float64, len(m.Columns)), states: make([][]int32, len(m.Columns))}
 	var cal []CalendarPart
 	margs := marginals(m)
+	d.margs, d.x = margs, make([][]float64, len(m.Columns))
 	for j := range m.Columns {
 		c := &m.Columns[j]
 		switch {
@@ -127,6 +133,9 @@ func forestFeatures(m *Model, rows []SampledRow, r *rng.Rand) (*forestData, []Ca
 				}
 			}
 			d.z[j] = z
+			if len(c.Atoms) > 0 {
+				d.x[j] = secs
+			}
 			d.feats = append(d.feats, feature{col: j, ordinal: true, card: uCodes + 1, codes: codes})
 			if c.Kind != Datetime {
 				continue
@@ -256,6 +265,8 @@ func (d *forestData) component(m *Model, t *tree, leaf leafRows) Component {
 	for j := range m.Columns {
 		l := &c.Columns[j]
 		switch {
+		case d.x[j] != nil:
+			d.atomLeaf(l, &m.Columns[j], j, leaf, box)
 		case d.z[j] != nil:
 			var sum, sum2, present float64
 			for _, i := range leaf.rows {
@@ -293,6 +304,80 @@ func (d *forestData) component(m *Model, t *tree, leaf leafRows) Component {
 		c.Calendar = append(c.Calendar, *dist)
 	}
 	return c
+}
+
+// atomLeaf summarises column j, which has atoms, over a leaf's rows: the
+// share of each atom among its values and of the rest (state
+// len(c.Atoms)), and the rest's normal score under the distribution
+// without the atoms, so that generation draws an atom as itself and the
+// other values through the marginal's rest, rather than spreading an
+// atom's share of u into its neighbours.
+func (d *forestData) atomLeaf(l *Leaf, c *Column, j int, leaf leafRows, box [][2]uint16) {
+	mg := d.margs[j]
+	counts := make([]float64, len(c.Atoms)+1)
+	var sum, sum2, cont, present float64
+	for _, i := range leaf.rows {
+		x := d.x[j][i]
+		if math.IsNaN(x) {
+			continue
+		}
+		present++
+		if k := slices.IndexFunc(c.Atoms, func(a Atom) bool { return a.Value == x }); k >= 0 {
+			counts[k]++
+			continue
+		}
+		counts[len(c.Atoms)]++
+		z := normalScore(mg.mix.CDF(x))
+		sum += z
+		sum2 += z * z
+		cont++
+	}
+	l.Null = 1 - present/float64(len(leaf.rows))
+	if present == 0 { // only nulls: the column's own shares
+		rest := 1.0
+		for k, a := range c.Atoms {
+			counts[k] = a.Frequency
+			rest -= a.Frequency
+		}
+		counts[len(c.Atoms)] = max(rest, 0)
+		present = 1
+		if rest <= 0 {
+			present -= rest
+		}
+	}
+	l.Atoms = &Dist{}
+	for k, n := range counts {
+		if n > 0 {
+			l.Atoms.States = append(l.Atoms.States, k)
+			l.Atoms.Probs = append(l.Atoms.Probs, n/present)
+		}
+	}
+	f := slices.IndexFunc(d.feats, func(f feature) bool { return f.col == j && f.part == "" })
+	lo, hi := box[f][0], min(box[f][1], uCodes-1)
+	l.Lo, l.Hi = restScore(mg, int(lo)), restScore(mg, int(hi)+1)
+	if l.Lo >= l.Hi { // the box holds atoms or nulls only: any score
+		l.Lo, l.Hi = -forestZBound, forestZBound
+	}
+	l.Mean, l.SD = (l.Lo+l.Hi)/2, 1
+	if cont > 0 {
+		mean := sum / cont
+		sd := 0.0
+		if cont > 1 {
+			sd = math.Sqrt(max(0, (sum2-cont*mean*mean)/(cont-1)))
+		}
+		l.Mean, l.SD = clamp(mean, l.Lo, l.Hi), max(sd, ForestSpreadFloor)
+	}
+}
+
+// restScore is codeScore in the distribution without the atoms.
+func restScore(mg *marginal, code int) float64 {
+	switch {
+	case code <= 0:
+		return -forestZBound
+	case code >= uCodes:
+		return forestZBound
+	}
+	return clamp(normalScore(mg.restProb(float64(code)/uCodes)), -forestZBound, forestZBound)
 }
 
 // frequencies is the distribution of state(i) over rows, among states

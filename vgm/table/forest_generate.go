@@ -32,13 +32,23 @@ type forestNum struct {
 	col   int
 	cells []numCell
 	u     []float32
+	// With the leaves' atoms (Leaf.Atoms): atoms holds each component's
+	// atoms (numCell.aoff on, numCell.an of them) by cumulative share,
+	// the rest is read through the marginal's rest, and a datetime's rows
+	// that drew an atom keep it (no calendar parts set).
+	withAtoms bool
+	atoms     []atomCell
 }
+
+type atomCell struct{ cum, value float64 }
 
 // uKnots is the number of intervals of a component's table of u.
 const uKnots = 32
 
 type numCell struct {
 	null, rest, mean, sd, pa, pw, zlo, zhi float64 // rest = 1/(1-null)
+	amass, arest                           float64 // the atoms' share, 1/(1-amass)
+	aoff, an                               uint32
 }
 
 // u is Φ(z) for the uniform p.
@@ -70,6 +80,9 @@ type forestCal struct {
 	qs    []int // per part: its index in Forest.Calendar, which names its stream
 	hdr   []calHdr
 	ent   []calEnt
+	// ordered: the parts come in the order month, weekday, hour and the
+	// column has a day table, so dayTable.setParts sets them at once.
+	ordered bool
 }
 
 type calHdr struct {
@@ -175,6 +188,21 @@ func newForestGen(m *Model) (*forestGen, error) {
 					rest = 1 / (1 - l.Null)
 				}
 				fn.cells[k] = numCell{null: l.Null, rest: rest, mean: l.Mean, sd: l.SD, pa: pa, pw: pb - pa, zlo: l.Lo, zhi: l.Hi}
+				if l.Atoms != nil {
+					fn.withAtoms = true
+					cell := &fn.cells[k]
+					cell.aoff = uint32(len(fn.atoms))
+					for x, st := range l.Atoms.States {
+						if st < len(c.Atoms) {
+							cell.amass += l.Atoms.Probs[x]
+							fn.atoms = append(fn.atoms, atomCell{cum: cell.amass, value: c.Atoms[st].Value})
+						}
+					}
+					cell.an = uint32(len(fn.atoms)) - cell.aoff
+					if cell.amass < 1 {
+						cell.arest = 1 / (1 - cell.amass)
+					}
+				}
 				for q := 0; q <= uKnots; q++ {
 					fn.u[k*(uKnots+1)+q] = float32(fn.cells[k].u(float64(q) / uKnots))
 				}
@@ -227,6 +255,13 @@ func newForestGen(m *Model) (*forestGen, error) {
 			if err := fc.add(dists); err != nil {
 				return nil, fmt.Errorf("forest component %d, calendar of column %q: %w", k, m.Columns[fc.col].Name, err)
 			}
+		}
+	}
+	for x := range g.cals {
+		fc := &g.cals[x]
+		fc.ordered = fc.days != nil
+		for p := 1; p < len(fc.kinds); p++ {
+			fc.ordered = fc.ordered && fc.kinds[p-1] < fc.kinds[p]
 		}
 	}
 	g.draws = 1
@@ -284,6 +319,10 @@ func (g *Generator) fillForest(b *Block, seed uint64, block int64, n int) {
 		fn := &fg.num[q]
 		c := &g.cols[fn.col]
 		num, null := b.Cols[fn.col].Num[:n], b.Cols[fn.col].Null[:n]
+		var isAtom []bool
+		if fn.withAtoms {
+			isAtom = b.atomRows(fn.col, n)
+		}
 		fill(draws[:n], fn.col)
 		for _, i := range order {
 			cell := &fn.cells[comps[i]]
@@ -295,6 +334,22 @@ func (g *Generator) fillForest(b *Block, seed uint64, block int64, n int) {
 			if cell.null > 0 {
 				p = (p - cell.null) * cell.rest
 			}
+			if fn.withAtoms {
+				if p < cell.amass {
+					a := fn.atoms[cell.aoff : cell.aoff+cell.an]
+					v := a[len(a)-1].value
+					for _, e := range a {
+						if p < e.cum {
+							v = e.value
+							break
+						}
+					}
+					num[i], null[i], isAtom[i] = c.value(v), false, true
+					continue
+				}
+				p = min((p-cell.amass)*cell.arest, 1-0x1p-53)
+				isAtom[i] = false
+			}
 			h := p * uKnots
 			var u float64
 			if q := int(h); q >= 1 && q < uKnots-1 {
@@ -304,7 +359,11 @@ func (g *Generator) fillForest(b *Block, seed uint64, block int64, n int) {
 			} else {
 				u = cell.u(p)
 			}
-			num[i] = c.value(c.marg.quantile(u))
+			if fn.withAtoms {
+				num[i] = c.value(c.marg.rest(u))
+			} else {
+				num[i] = c.value(c.marg.quantile(u))
+			}
 			null[i] = false
 		}
 	}
@@ -336,8 +395,12 @@ func (g *Generator) fillForest(b *Block, seed uint64, block int64, n int) {
 		for p, q := range fc.qs {
 			fill(draws[p*n:(p+1)*n], 0xff00+q)
 		}
+		var isAtom []bool
+		if b.atoms != nil {
+			isAtom = b.atoms[fc.col]
+		}
 		for _, i := range order {
-			if null[i] {
+			if null[i] || (isAtom != nil && isAtom[i]) {
 				continue
 			}
 			h := &fc.hdr[comps[i]]
@@ -345,6 +408,7 @@ func (g *Generator) fillForest(b *Block, seed uint64, block int64, n int) {
 			whole := math.Floor(x)
 			days, sec := floorDiv(int64(whole)+off, secondsPerDay)
 			e := h.off
+			vals, byKind := [3]int{}, [3]int{-1, -1, -1}
 			for p, kind := range fc.kinds {
 				j, coin := bits.Mul64(draws[p*n+int(i)], uint64(h.n[p]))
 				ent := &fc.ent[e+uint32(j)]
@@ -352,8 +416,17 @@ func (g *Generator) fillForest(b *Block, seed uint64, block int64, n int) {
 				if uint32(coin>>32) < ent.thresh {
 					v = ent.keep
 				}
-				days, sec = fc.days.set(kind, days, sec, int(v))
+				vals[p], byKind[kind] = int(v), int(v)
 				e += uint32(h.n[p])
+			}
+			ok := false
+			if fc.ordered {
+				days, sec, ok = fc.days.setParts(days, sec, byKind[kindMonth], byKind[kindWeekday], byKind[kindHour])
+			}
+			if !ok {
+				for p, kind := range fc.kinds {
+					days, sec = fc.days.set(kind, days, sec, vals[p])
+				}
 			}
 			num[i] = clamp(float64(days*secondsPerDay+sec-off)+(x-whole), c.lo, c.hi)
 		}
@@ -387,4 +460,16 @@ func normalQuantile(p float64) float64 {
 	q := p - 0.5
 	s := q * q
 	return (((((a1*s+a2)*s+a3)*s+a4)*s+a5)*s + a6) * q / (((((b1*s+b2)*s+b3)*s+b4)*s+b5)*s + 1)
+}
+
+// atomRows is the block's scratch of column j: whether a row drew one of
+// its atoms.
+func (b *Block) atomRows(j, n int) []bool {
+	if b.atoms == nil {
+		b.atoms = make([][]bool, len(b.Cols))
+	}
+	if len(b.atoms[j]) < n {
+		b.atoms[j] = make([]bool, BlockSize)
+	}
+	return b.atoms[j][:n]
 }

@@ -27,7 +27,8 @@ type Block struct {
 	// Scratch of the forest model.
 	comps, order, starts []int32
 	draws                []uint64
-	cand                 *Block // candidate rows of a model with conditions
+	atoms                [][]bool // per column with the leaves' atoms
+	cand                 *Block   // candidate rows of a model with conditions
 	// Of a candidate block: the network's conditioned nodes (condGen),
 	// and the rows they dropped.
 	nodeConds []*nodeCond

@@ -255,6 +255,27 @@ func (m *marginal) body(u float64) float64 {
 	return m.rest((u - prev) / (1 - m.w))
 }
 
+// restProb maps u = F(x) to the probability of x in the distribution
+// without the atoms (the mixture's, which rest reads); u within an atom's
+// share maps to where the atom stands.
+func (m *marginal) restProb(u float64) float64 {
+	if m.w >= 1 {
+		return 0
+	}
+	below := 0.0
+	for i, a := range m.atoms {
+		if u < m.lo[i] {
+			break
+		}
+		if u < m.lo[i]+a.Frequency {
+			u = m.lo[i]
+			break
+		}
+		below = m.cum[i]
+	}
+	return clamp((u-below)/(1-m.w), 0, 1)
+}
+
 // probability maps a value to u = F(x); an atom maps to a point of its
 // interval chosen by v, uniform in [0, 1), so that normal scores of tied
 // values spread over the atom's share.
