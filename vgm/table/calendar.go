@@ -172,16 +172,8 @@ func (t *dayTable) set(kind int, days, sec int64, v int) (int64, int64) {
 		_, wd := floorDiv(days+4, 7)
 		// The nearest day of that weekday, or the next nearest when only it
 		// stays in the month.
-		near := int64(v) - wd // in [-6, 6]
-		if near > 3 {
-			near -= 7
-		} else if near < -3 {
-			near += 7
-		}
-		far := near - 7
-		if near < 0 {
-			far = near + 7
-		}
+		n, f := weekdayOffsets(int(wd), v)
+		near, far := int64(n), int64(f)
 		best := near
 		if _, m, _ := t.civil(days); near != 0 {
 			if _, m2, _ := t.civil(days + near); m2 != m {
@@ -196,6 +188,22 @@ func (t *dayTable) set(kind int, days, sec int64, v int) (int64, int64) {
 	}
 }
 
+// weekdayOffsets returns the days from weekday wd to the nearest day of
+// weekday v (in [-3, 3]) and to the next nearest (a week the other way).
+func weekdayOffsets(wd, v int) (near, far int) {
+	near = v - wd
+	if near > 3 {
+		near -= 7
+	} else if near < -3 {
+		near += 7
+	}
+	far = near - 7
+	if near < 0 {
+		far = near + 7
+	}
+	return near, far
+}
+
 // weekdayMoves[ln-28][d-1][wd][v] is how many days kindWeekday's set
 // moves day d of a month of ln days, a weekday wd, to weekday v: the
 // nearest day of v, or the next nearest when only it stays in the month.
@@ -205,16 +213,7 @@ var weekdayMoves = func() (t [4][31][7][7]int8) {
 		for d := 1; d <= ln; d++ {
 			for wd := 0; wd < 7; wd++ {
 				for v := 0; v < 7; v++ {
-					near := v - wd
-					if near > 3 {
-						near -= 7
-					} else if near < -3 {
-						near += 7
-					}
-					far := near - 7
-					if near < 0 {
-						far = near + 7
-					}
+					near, far := weekdayOffsets(wd, v)
 					in := func(x int) bool { return d+x >= 1 && d+x <= ln }
 					best := near
 					if near != 0 && !in(near) && in(far) {

@@ -390,6 +390,10 @@ func (c *ColumnStats) merge(o *ColumnStats) {
 	}
 }
 
+// addNumber counts a parsed value of the column into its numeric bounds;
+// infinities and NaN count as neither number nor text.
+func (c *ColumnStats) addNumber(f float64) { c.addNumbers(f, 1) }
+
 // addNumbers is addNumber for m values f.
 func (c *ColumnStats) addNumbers(f float64, m int64) {
 	if math.IsInf(f, 0) || math.IsNaN(f) {
@@ -402,19 +406,4 @@ func (c *ColumnStats) addNumbers(f float64, m int64) {
 		c.Max = f
 	}
 	c.Numbers += m
-}
-
-// addNumber counts a parsed value of the column into its numeric bounds;
-// infinities and NaN count as neither number nor text.
-func (c *ColumnStats) addNumber(f float64) {
-	if math.IsInf(f, 0) || math.IsNaN(f) {
-		return
-	}
-	if c.Numbers == 0 || f < c.Min {
-		c.Min = f
-	}
-	if c.Numbers == 0 || f > c.Max {
-		c.Max = f
-	}
-	c.Numbers++
 }
