@@ -279,19 +279,7 @@ func (d *forestData) component(m *Model, t *tree, leaf leafRows) Component {
 			l.Null = 1 - present/float64(len(leaf.rows))
 			f := slices.IndexFunc(d.feats, func(f feature) bool { return f.col == j && f.part == "" })
 			lo, hi := box[f][0], min(box[f][1], uCodes-1)
-			l.Lo, l.Hi = codeScore(int(lo)), codeScore(int(hi)+1)
-			if l.Lo >= l.Hi { // only nulls in the box: any score
-				l.Lo, l.Hi = -forestZBound, forestZBound
-			}
-			l.Mean, l.SD = (l.Lo+l.Hi)/2, 1
-			if present > 0 {
-				mean := sum / present
-				sd := 0.0
-				if present > 1 {
-					sd = math.Sqrt(max(0, (sum2-present*mean*mean)/(present-1)))
-				}
-				l.Mean, l.SD = clamp(mean, l.Lo, l.Hi), max(sd, ForestSpreadFloor)
-			}
+			l.setScores(codeScore(int(lo)), codeScore(int(hi)+1), sum, sum2, present)
 		case d.states[j] != nil:
 			total, _ := m.Columns[j].States()
 			l.Dist = frequencies(leaf.rows, func(i int32) int { return int(d.states[j][i]) }, total, nil)
@@ -354,16 +342,25 @@ func (d *forestData) atomLeaf(l *Leaf, c *Column, j int, leaf leafRows, box [][2
 	}
 	f := slices.IndexFunc(d.feats, func(f feature) bool { return f.col == j && f.part == "" })
 	lo, hi := box[f][0], min(box[f][1], uCodes-1)
-	l.Lo, l.Hi = restScore(mg, int(lo)), restScore(mg, int(hi)+1)
-	if l.Lo >= l.Hi { // the box holds atoms or nulls only: any score
+	l.setScores(restScore(mg, int(lo)), restScore(mg, int(hi)+1), sum, sum2, cont)
+}
+
+// setScores sets a leaf's normal scores: the box [lo, hi) (any score when
+// it is empty: the box held nulls or atoms only), and the mean and spread
+// of the n scores whose sum and sum of squares are given, the mean kept in
+// the box and the spread at least ForestSpreadFloor (the box's middle and
+// 1 when n is 0).
+func (l *Leaf) setScores(lo, hi, sum, sum2, n float64) {
+	l.Lo, l.Hi = lo, hi
+	if l.Lo >= l.Hi {
 		l.Lo, l.Hi = -forestZBound, forestZBound
 	}
 	l.Mean, l.SD = (l.Lo+l.Hi)/2, 1
-	if cont > 0 {
-		mean := sum / cont
+	if n > 0 {
+		mean := sum / n
 		sd := 0.0
-		if cont > 1 {
-			sd = math.Sqrt(max(0, (sum2-cont*mean*mean)/(cont-1)))
+		if n > 1 {
+			sd = math.Sqrt(max(0, (sum2-n*mean*mean)/(n-1)))
 		}
 		l.Mean, l.SD = clamp(mean, l.Lo, l.Hi), max(sd, ForestSpreadFloor)
 	}
