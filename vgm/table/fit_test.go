@@ -26,6 +26,20 @@ func summaryOf(t testing.TB, header []string, rows [][]string) *Summary {
 
 // fitRows fits rows with the default options and modelType; the mined
 // rules are off, so that what is tested is the model itself.
+// reencode writes m as a model file and reads it back.
+func reencode(t testing.TB, m *Model) *Model {
+	t.Helper()
+	b, err := m.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodeModel(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return back
+}
+
 func fitRows(t testing.TB, header []string, rows [][]string, modelType string) *Model {
 	t.Helper()
 	m, err := Fit(summaryOf(t, header, rows), FitOptions{VGM: vgm.DefaultConfig(), ModelType: modelType,

@@ -133,14 +133,7 @@ func TestForestValidation(t *testing.T) {
 		{"trees", func(m *Model) { m.Forest.Trees = 1 << 20 }, "trees"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			b, err := m.Encode()
-			if err != nil {
-				t.Fatal(err)
-			}
-			c, err := DecodeModel(b)
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := reencode(t, m)
 			tc.spoil(c)
 			if err := c.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Validate() = %v, want an error with %q", err, tc.want)
@@ -291,14 +284,7 @@ func TestForestAtoms(t *testing.T) {
 	if m.Forest.Components[0].Columns[j].Atoms == nil {
 		t.Fatal("valid_to's leaves have no atoms")
 	}
-	b, err := m.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	back, err := DecodeModel(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	back := reencode(t, m)
 	g, err := NewGenerator(back)
 	if err != nil {
 		t.Fatal(err)

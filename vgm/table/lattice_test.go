@@ -180,14 +180,7 @@ func TestLatticeRoundTrip(t *testing.T) {
 	if m.Columns[j].Lattice == nil {
 		t.Fatal("temp_max has no lattice")
 	}
-	b, err := m.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	back, err := DecodeModel(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	back := reencode(t, m)
 	if !slices.Equal(back.Columns[j].Lattice.Values, m.Columns[j].Lattice.Values) {
 		t.Error("the lattice changed in a round trip")
 	}
@@ -221,7 +214,7 @@ func TestLatticeRoundTrip(t *testing.T) {
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
-			c, _ := DecodeModel(b)
+			c := reencode(t, m)
 			tt.edit(c)
 			cb, _ := c.Encode()
 			if _, err := DecodeModel(cb); err == nil || !strings.Contains(err.Error(), tt.want) {
