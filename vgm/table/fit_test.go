@@ -26,6 +26,15 @@ func summaryOf(t testing.TB, header []string, rows [][]string) *Summary {
 
 // fitRows fits rows with the default options and modelType; the mined
 // rules are off, so that what is tested is the model itself.
+// texts returns f(0), ..., f(n-1).
+func texts(n int, f func(i int) string) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = f(i)
+	}
+	return out
+}
+
 // reencode writes m as a model file and reads it back.
 func reencode(t testing.TB, m *Model) *Model {
 	t.Helper()

@@ -6,13 +6,6 @@ import (
 )
 
 func TestInfer(t *testing.T) {
-	many := func(f func(i int) string, n int) []string {
-		out := make([]string, n)
-		for i := range out {
-			out[i] = f(i)
-		}
-		return out
-	}
 	tests := []struct {
 		name   string
 		values []string
@@ -21,8 +14,8 @@ func TestInfer(t *testing.T) {
 	}{
 		{"empty", nil, Categorical, Format{}},
 		{"floats", []string{"0.0", "10.9", "0.8", "20.35"}, Float, Format{Decimals: 2}},
-		{"integers", many(func(i int) string { return itoa(i * 7) }, 100), Integer, Format{}},
-		{"few numbers", many(func(i int) string { return itoa(i % 3) }, 100), Categorical, Format{}},
+		{"integers", texts(100, func(i int) string { return itoa(i * 7) }), Integer, Format{}},
+		{"few numbers", texts(100, func(i int) string { return itoa(i % 3) }), Categorical, Format{}},
 		{"exponent", []string{"1e-9", "2.5e-9", "3e-8", "1.25e-7", "7e-9"}, Float, Format{Decimals: 2, Exponent: true}},
 		{"leading zero codes", []string{"02134", "10001", "94105", "60601", "30301"}, Integer, Format{Width: 5}},
 		{"booleans", []string{"true", "false", "true"}, Boolean, Format{True: "true", False: "false"}},
@@ -31,9 +24,9 @@ func TestInfer(t *testing.T) {
 		{"datetimes", []string{"2012-01-01 10:00:00", "2015-12-31 23:59:59"}, Datetime, Format{Layout: "2006-01-02 15:04:05"}},
 		{"us dates", []string{"Jan 02 2006", "Feb 28 2007"}, Datetime, Format{Layout: "Jan 02 2006"}},
 		{"rfc3339", []string{"2012-01-01T10:00:00Z", "2015-12-31T23:59:59Z"}, Datetime, Format{Layout: "2006-01-02T15:04:05Z07:00"}},
-		{"ids", many(func(i int) string { return "ORD-" + pad(i, 5) }, 50), ID, Format{Template: "ORD-#####"}},
+		{"ids", texts(50, func(i int) string { return "ORD-" + pad(i, 5) }), ID, Format{Template: "ORD-#####"}},
 		{"words", []string{"rain", "sun", "rain", "fog"}, Categorical, Format{}},
-		{"text", many(func(i int) string { return "Left at door " + itoa(i) + ", rang twice." }, 50), Categorical, Format{}},
+		{"text", texts(50, func(i int) string { return "Left at door " + itoa(i) + ", rang twice." }), Categorical, Format{}},
 		{"yes no", []string{"yes", "no", "no"}, Boolean, Format{True: "yes", False: "no"}},
 		{"negative floats", []string{"-1.5", "2.25", "-0.75", "3.5"}, Float, Format{Decimals: 2}},
 		{"mixed", []string{"1.5", "2.5", "n/a", "3"}, Categorical, Format{}},

@@ -26,13 +26,6 @@ func fahrenheit(n int) []string {
 
 // TestLatticeRule checks which columns get a lattice and which do not.
 func TestLatticeRule(t *testing.T) {
-	repeat := func(n int, f func(i int) string) []string {
-		out := make([]string, n)
-		for i := range out {
-			out[i] = f(i)
-		}
-		return out
-	}
 	tests := []struct {
 		name     string
 		values   []string
@@ -41,28 +34,28 @@ func TestLatticeRule(t *testing.T) {
 		wantKind Kind
 	}{
 		{name: "fahrenheit in celsius", values: fahrenheit(2000), want: 61, wantKind: Float},
-		{name: "integers on every whole number", values: repeat(2000, func(i int) string { return strconv.Itoa(i % 200) }), wantKind: Integer},
-		{name: "tenths on every tenth", values: repeat(2000, func(i int) string { return fmt.Sprintf("%.1f", float64(i%200)/10) }), wantKind: Float},
-		{name: "multiples of 25", values: repeat(2000, func(i int) string { return strconv.Itoa(2500 + 25*(i%100)) }), want: 100, wantKind: Integer},
-		{name: "continuous", values: repeat(2000, func(i int) string { return fmt.Sprintf("%.3f", math.Sin(float64(i))*100) }), wantKind: Float},
-		{name: "half of the mass rare", values: repeat(2000, func(i int) string {
+		{name: "integers on every whole number", values: texts(2000, func(i int) string { return strconv.Itoa(i % 200) }), wantKind: Integer},
+		{name: "tenths on every tenth", values: texts(2000, func(i int) string { return fmt.Sprintf("%.1f", float64(i%200)/10) }), wantKind: Float},
+		{name: "multiples of 25", values: texts(2000, func(i int) string { return strconv.Itoa(2500 + 25*(i%100)) }), want: 100, wantKind: Integer},
+		{name: "continuous", values: texts(2000, func(i int) string { return fmt.Sprintf("%.3f", math.Sin(float64(i))*100) }), wantKind: Float},
+		{name: "half of the mass rare", values: texts(2000, func(i int) string {
 			if i%2 == 0 {
 				return fmt.Sprintf("%.2f", float64(i%40))
 			}
 			return fmt.Sprintf("%.2f", 1000+float64(i)/100)
 		}), wantKind: Float},
-		{name: "more distinct values than counted exactly", values: repeat(12000, func(i int) string { return strconv.Itoa(10 * (i % 1200)) }), wantKind: Integer},
-		{name: "values seen 3 times, min count 5", values: repeat(300, func(i int) string { return strconv.Itoa(10 * (i % 100)) }), wantKind: Integer},
-		{name: "values seen 3 times, min count 0", values: repeat(300, func(i int) string { return strconv.Itoa(10 * (i % 100)) }),
+		{name: "more distinct values than counted exactly", values: texts(12000, func(i int) string { return strconv.Itoa(10 * (i % 1200)) }), wantKind: Integer},
+		{name: "values seen 3 times, min count 5", values: texts(300, func(i int) string { return strconv.Itoa(10 * (i % 100)) }), wantKind: Integer},
+		{name: "values seen 3 times, min count 0", values: texts(300, func(i int) string { return strconv.Itoa(10 * (i % 100)) }),
 			opt: func(o *FitOptions) { o.MinCategoryCount = 0 }, want: 100, wantKind: Integer},
 		{name: "schema switch off", values: fahrenheit(2000), opt: func(o *FitOptions) { o.Rules.NoLattice = true }, wantKind: Float},
-		{name: "one spelling per value", values: repeat(2000, func(i int) string {
+		{name: "one spelling per value", values: texts(2000, func(i int) string {
 			return []string{"1.5", "1.50", "2.25", "7.75", "7.750", "9.0"}[i%6]
 		}), wantKind: Categorical},
-		{name: "1.5 and 1.50 are one value", values: repeat(2000, func(i int) string {
+		{name: "1.5 and 1.50 are one value", values: texts(2000, func(i int) string {
 			return []string{"1.5", "1.50", "2.25", "7.75", "7.750", "9.0", "3.33", "4.44", "5.55", "6.66", "8.88", "0.01"}[i%12]
 		}), want: 10, wantKind: Float},
-		{name: "dates", values: repeat(2000, func(i int) string { return fmt.Sprintf("%d-%02d-01", 2000+i%20, 1+i%12) }), wantKind: Datetime},
+		{name: "dates", values: texts(2000, func(i int) string { return fmt.Sprintf("%d-%02d-01", 2000+i%20, 1+i%12) }), wantKind: Datetime},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -307,17 +300,7 @@ func BenchmarkFillLattice(b *testing.B) {
 			name string
 			m    *Model
 		}{{"lattice", m}, {"none", &bare}} {
-			b.Run(mt+"/"+tc.name, func(b *testing.B) {
-				g, err := NewGenerator(tc.m)
-				if err != nil {
-					b.Fatal(err)
-				}
-				blk := g.NewBlock()
-				b.SetBytes(BlockSize)
-				for i := 0; i < b.N; i++ {
-					g.Fill(blk, 1, int64(i), BlockSize)
-				}
-			})
+			b.Run(mt+"/"+tc.name, func(b *testing.B) { benchFill(b, tc.m) })
 		}
 	}
 }
