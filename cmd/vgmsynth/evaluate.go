@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/vgmsynth/vgmsynth/cmd/vgmsynth/internal/report"
 	"github.com/vgmsynth/vgmsynth/evaluate"
-	"github.com/vgmsynth/vgmsynth/transforms/tableio"
 )
 
 func init() {
@@ -34,7 +32,7 @@ func init() {
 			synth := stringFlag(fs, "synthetic", "", "synthetic table: a path or glob, as --real")
 			ownFlags["json"] = true
 			asJSON := fs.Bool("json", false, "print the report as JSON instead of text")
-			report := stringFlag(fs, "report", "", "also write a self-contained HTML report with plots to this file (local or gs://)")
+			reportPath := stringFlag(fs, "report", "", "also write a self-contained HTML report with plots to this file (local or gs://)")
 			target := stringFlag(fs, "target", "", "ML efficacy: the column to predict (needs --holdout)")
 			holdout := stringFlag(fs, "holdout", "", "ML efficacy: real rows the synthesizer never saw, with the real table's columns (needs --target)")
 			ownFlags["max-rows"] = true
@@ -75,26 +73,14 @@ func init() {
 				} else if err := ev.Report.WriteText(stdout); err != nil {
 					return err
 				}
-				if *report != "" {
-					if err := writeReportFile(ctx, *report, ev); err != nil {
+				if *reportPath != "" {
+					if err := report.WriteHTMLReportFile(ctx, *reportPath, ev); err != nil {
 						return err
 					}
-					common.logf("wrote report %s\n", *report)
+					common.logf("wrote report %s\n", *reportPath)
 				}
 				return nil
 			}
 		},
 	}
-}
-
-// writeReportFile writes the HTML report of ev to path.
-func writeReportFile(ctx context.Context, path string, ev *evaluate.Evaluation) error {
-	var buf bytes.Buffer
-	if err := report.WriteHTMLReport(&buf, ev.Report, &ev.Real, &ev.Synthetic); err != nil {
-		return fmt.Errorf("report %s: %w", path, err)
-	}
-	if err := tableio.WriteFile(ctx, path, buf.Bytes()); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	return nil
 }

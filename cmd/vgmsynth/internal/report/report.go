@@ -5,6 +5,8 @@
 package report
 
 import (
+	"bytes"
+	"context"
 	_ "embed"
 	"encoding/base64"
 	"fmt"
@@ -15,6 +17,7 @@ import (
 	"time"
 
 	"github.com/vgmsynth/vgmsynth/evaluate"
+	"github.com/vgmsynth/vgmsynth/transforms/tableio"
 	"github.com/vgmsynth/vgmsynth/vgm/quality"
 )
 
@@ -39,6 +42,19 @@ func WriteHTMLReport(w io.Writer, rep *quality.Report, real, synth *evaluate.Eva
 	}
 	if err := reportTemplate.Execute(w, page); err != nil {
 		return fmt.Errorf("html report: %w", err)
+	}
+	return nil
+}
+
+// WriteHTMLReportFile writes the HTML report of ev (WriteHTMLReport) to
+// path, local or gs://.
+func WriteHTMLReportFile(ctx context.Context, path string, ev *evaluate.Evaluation) error {
+	var buf bytes.Buffer
+	if err := WriteHTMLReport(&buf, ev.Report, &ev.Real, &ev.Synthetic); err != nil {
+		return fmt.Errorf("report %s: %w", path, err)
+	}
+	if err := tableio.WriteFile(ctx, path, buf.Bytes()); err != nil {
+		return fmt.Errorf("report: %w", err)
 	}
 	return nil
 }
