@@ -123,8 +123,7 @@ func inspectColumn(b *strings.Builder, c *table.Column) {
 				inspectLiteral(c, l.Values[0]), inspectLiteral(c, l.Values[len(l.Values)-1]))
 		}
 	case c.Kind == table.Categorical || c.Kind == table.Boolean:
-		cats := slices.Clone(c.Categories)
-		slices.SortStableFunc(cats, func(x, y table.Category) int { return cmp.Compare(y.Frequency, x.Frequency) })
+		cats := byFrequency(c)
 		row("categories", "%d", len(cats))
 		label := func(v string) string {
 			if v == table.NovelCategory {
@@ -308,6 +307,15 @@ func inspectPercent(f float64) string {
 	return fmt.Sprintf("%.1f%%", 100*f)
 }
 
+// shorten cuts s to at most n runes, marking the cut with an ellipsis.
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
 // inspectNodeName names a network node: its column, or null(column) for a null
 // indicator.
 func inspectNodeName(m *table.Model, nd *table.NetworkNode) string {
@@ -380,4 +388,12 @@ func inspectCopula(b *strings.Builder, m *table.Model) {
 		}
 		b.WriteByte('\n')
 	}
+}
+
+// byFrequency returns c's categories most frequent first, ties in their
+// stored order: as inspect lists them and PlotModel draws them.
+func byFrequency(c *table.Column) []table.Category {
+	cats := slices.Clone(c.Categories)
+	slices.SortStableFunc(cats, func(x, y table.Category) int { return cmp.Compare(y.Frequency, x.Frequency) })
+	return cats
 }

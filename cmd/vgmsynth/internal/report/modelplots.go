@@ -1,12 +1,10 @@
 package report
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"image/color"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -224,8 +222,7 @@ func modelDensityPlot(c *table.Column) (*plot.Plot, error) {
 // frequent categories, the rest as "other" and nulls as "(null)". many
 // reports that the labels are rotated.
 func modelFrequencyPlot(c *table.Column) (*plot.Plot, bool, error) {
-	cats := slices.Clone(c.Categories)
-	slices.SortStableFunc(cats, func(x, y table.Category) int { return cmp.Compare(y.Frequency, x.Frequency) })
+	cats := byFrequency(c)
 	present := 1 - c.NullFraction
 	var labels []string
 	var vals plotter.Values
