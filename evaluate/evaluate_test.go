@@ -1,13 +1,10 @@
 package evaluate
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -20,22 +17,6 @@ import (
 )
 
 const evalExample = "../examples/seattle-weather.csv"
-
-// writeCSVFile writes records (header first) to dir/name and returns the
-// path.
-func writeCSVFile(t *testing.T, dir, name string, recs [][]string) string {
-	t.Helper()
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	if err := w.WriteAll(recs); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
 
 // shuffledColumns returns the example's rows with every column shuffled
 // independently: the same marginal distributions, no correlations.
@@ -98,8 +79,8 @@ func TestEvaluateFilesShuffled(t *testing.T) {
 	recs := shuffledColumns(t, 7)
 	// Two shards, as vgmsynth writes them; the glob reads both.
 	half := len(recs) / 2
-	writeCSVFile(t, dir, "syn-00000-of-00002.csv", recs[:half])
-	writeCSVFile(t, dir, "syn-00001-of-00002.csv", append([][]string{recs[0]}, recs[half:]...))
+	testutil.WriteCSV(t, dir, "syn-00000-of-00002.csv", recs[:half])
+	testutil.WriteCSV(t, dir, "syn-00001-of-00002.csv", append([][]string{recs[0]}, recs[half:]...))
 
 	rep, err := EvaluateFiles(context.Background(), evalExample, filepath.Join(dir, "syn-*.csv"), EvaluateOptions{Seed: 1})
 	if err != nil {
@@ -175,7 +156,7 @@ func TestEvaluateFilesErrors(t *testing.T) {
 	badNumber[4] = slices.Clone(badNumber[4])
 	badNumber[4][2] = "warm"
 	badBool := [][]string{{"flag"}, {"true"}, {"perhaps"}}
-	realBool := writeCSVFile(t, dir, "bool-real.csv", [][]string{{"flag"}, {"True"}, {"False"}})
+	realBool := testutil.WriteCSV(t, dir, "bool-real.csv", [][]string{{"flag"}, {"True"}, {"False"}})
 
 	tests := []struct {
 		name        string
@@ -185,13 +166,13 @@ func TestEvaluateFilesErrors(t *testing.T) {
 		{
 			name:  "missing column",
 			real:  evalExample,
-			synth: writeCSVFile(t, dir, "nowind.csv", dropColumn(recs, "wind")),
+			synth: testutil.WriteCSV(t, dir, "nowind.csv", dropColumn(recs, "wind")),
 			want:  []string{`column "wind"`, "not in the synthetic table", "nowind.csv"},
 		},
 		{
 			name:  "extra column",
 			real:  evalExample,
-			synth: writeCSVFile(t, dir, "extra.csv", withExtra),
+			synth: testutil.WriteCSV(t, dir, "extra.csv", withExtra),
 			want:  []string{`column "humidity"`, "not in the real table", "extra.csv"},
 		},
 		{
@@ -209,19 +190,19 @@ func TestEvaluateFilesErrors(t *testing.T) {
 		{
 			name:  "text in a numeric column",
 			real:  evalExample,
-			synth: writeCSVFile(t, dir, "badnum.csv", badNumber),
+			synth: testutil.WriteCSV(t, dir, "badnum.csv", badNumber),
 			want:  []string{"badnum.csv:5", `column "temp_max"`, `"warm"`},
 		},
 		{
 			name:  "not a boolean",
 			real:  realBool,
-			synth: writeCSVFile(t, dir, "badbool.csv", badBool),
+			synth: testutil.WriteCSV(t, dir, "badbool.csv", badBool),
 			want:  []string{"badbool.csv:3", `column "flag"`, `"perhaps"`},
 		},
 		{
 			name:  "no rows",
 			real:  evalExample,
-			synth: writeCSVFile(t, dir, "empty.csv", recs[:1]),
+			synth: testutil.WriteCSV(t, dir, "empty.csv", recs[:1]),
 			want:  []string{"synthetic table", "empty.csv", "no rows"},
 		},
 	}
@@ -262,11 +243,11 @@ func TestEvaluateKinds(t *testing.T) {
 		}
 		synth = append(synth, row(i+120, []string{"true", "FALSE"}[i%2], when))
 	}
-	l1, err := LoadTable(context.Background(), writeCSVFile(t, dir, "real.csv", real), 0, 0)
+	l1, err := LoadTable(context.Background(), testutil.WriteCSV(t, dir, "real.csv", real), 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l2, err := LoadTable(context.Background(), writeCSVFile(t, dir, "synth.csv", synth), 0, 0)
+	l2, err := LoadTable(context.Background(), testutil.WriteCSV(t, dir, "synth.csv", synth), 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,7 +333,7 @@ func TestEvaluateKinds(t *testing.T) {
 	for i := range 30 {
 		ids = append(ids, []string{"K" + strconv.Itoa(1000+i)})
 	}
-	path := writeCSVFile(t, dir, "ids.csv", ids)
+	path := testutil.WriteCSV(t, dir, "ids.csv", ids)
 	_, err = EvaluateFiles(context.Background(), path, path, EvaluateOptions{})
 	if err == nil || !strings.Contains(err.Error(), "no column to score") {
 		t.Errorf("identifiers only: error %v, want one saying there is no column to score", err)

@@ -5,6 +5,7 @@ package testutil
 import (
 	"encoding/csv"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -22,6 +23,20 @@ func ReadCSV(t testing.TB, path string) [][]string {
 		t.Fatalf("read %s: %v", path, err)
 	}
 	return recs
+}
+
+// WriteCSV writes records (header first) to dir/name and returns the path.
+func WriteCSV(t testing.TB, dir, name string, recs [][]string) string {
+	t.Helper()
+	var b strings.Builder
+	if err := csv.NewWriter(&b).WriteAll(recs); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // CheckError checks err against want: an error containing want, or no

@@ -3,32 +3,23 @@ package report
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/vgmsynth/vgmsynth/evaluate"
+	"github.com/vgmsynth/vgmsynth/internal/testutil"
 	"github.com/vgmsynth/vgmsynth/vgm/quality"
 )
 
 const example = "../../../../examples/seattle-weather.csv"
 
 func TestWriteHTMLReport(t *testing.T) {
-	dir := t.TempDir()
 	// The synthetic table: the example's rows in reverse order.
-	data, err := os.ReadFile(example)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
-	slices.Reverse(lines[1:])
-	synth := filepath.Join(dir, "syn.csv")
-	if err := os.WriteFile(synth, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	recs := testutil.ReadCSV(t, example)
+	slices.Reverse(recs[1:])
+	synth := testutil.WriteCSV(t, t.TempDir(), "syn.csv", recs)
 	ev, err := evaluate.Evaluate(context.Background(), example, synth,
 		evaluate.EvaluateOptions{Logic: true, Target: "weather", Holdout: example})
 	if err != nil {
