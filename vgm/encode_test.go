@@ -63,7 +63,6 @@ func TestEncodeModeFrequencies(t *testing.T) {
 }
 
 func TestEncodeArgmax(t *testing.T) {
-	m := knownMixture
 	tests := []struct {
 		x         float64
 		wantMode  int
@@ -77,7 +76,7 @@ func TestEncodeArgmax(t *testing.T) {
 		{-1e300, 2, -0.99}, // the widest mode dominates the far tails
 	}
 	for _, tt := range tests {
-		alpha, mode := m.EncodeArgmax(tt.x)
+		alpha, mode := knownMixture.EncodeArgmax(tt.x)
 		if mode != tt.wantMode || math.Abs(alpha-tt.wantAlpha) > 1e-15 {
 			t.Errorf("EncodeArgmax(%v) = (%v, %d), want (%v, %d)", tt.x, alpha, mode, tt.wantAlpha, tt.wantMode)
 		}
@@ -85,7 +84,6 @@ func TestEncodeArgmax(t *testing.T) {
 }
 
 func TestDecodeClips(t *testing.T) {
-	m := knownMixture
 	tests := []struct {
 		alpha float64
 		mode  int
@@ -99,7 +97,7 @@ func TestDecodeClips(t *testing.T) {
 		{math.Inf(1), 1, 2},
 	}
 	for _, tt := range tests {
-		if got := m.Decode(tt.alpha, tt.mode); got != tt.want {
+		if got := knownMixture.Decode(tt.alpha, tt.mode); got != tt.want {
 			t.Errorf("Decode(%v, %d) = %v, want %v", tt.alpha, tt.mode, got, tt.want)
 		}
 	}
