@@ -68,22 +68,20 @@ func TestTimestampTextMatchesAppendFormat(t *testing.T) {
 	}
 }
 
+// BenchmarkTimestampText times a timestamp's text by the civil-from-days
+// formatter and, to compare, by time.Time.AppendFormat (appendIntSlow).
 func BenchmarkTimestampText(b *testing.B) {
 	tx := textOf{timestamp: true, unit: time.Microsecond, days: newDayCache()}
-	var buf []byte
-	v := int64(1e15)
-	for b.Loop() {
-		buf = tx.appendInt(buf[:0], v)
-		v += 60e6 + 7
-	}
-}
-
-func BenchmarkTimestampTextAppendFormat(b *testing.B) {
-	tx := textOf{timestamp: true, unit: time.Microsecond, days: newDayCache()}
-	var buf []byte
-	v := int64(1e15)
-	for b.Loop() {
-		buf = tx.appendIntSlow(buf[:0], v)
-		v += 60e6 + 7
-	}
+	b.Run("days", func(b *testing.B) {
+		var buf []byte
+		for v := int64(1e15); b.Loop(); v += 60e6 + 7 {
+			buf = tx.appendInt(buf[:0], v)
+		}
+	})
+	b.Run("AppendFormat", func(b *testing.B) {
+		var buf []byte
+		for v := int64(1e15); b.Loop(); v += 60e6 + 7 {
+			buf = tx.appendIntSlow(buf[:0], v)
+		}
+	})
 }
