@@ -116,6 +116,14 @@ func scratchDir() string {
 	return dir
 }
 
+// sampleAndFit adds to s the stages of Example that sample the table glob
+// and fit a model to the sample, and returns the model.
+func sampleAndFit(s beam.Scope, glob string) beam.PCollection {
+	header, splits := planRead(glob)
+	summary := transforms.Sample(s, transforms.SampleConfig{Splits: splits, Header: header, K: 1000, Seed: 1, Roots: 1})
+	return transforms.Fit(s, summary, transforms.FitConfig{Seed: 1})
+}
+
 // planRead plans the reading of the table glob as a pipeline is built:
 // its header and the splits that workers read independently.
 func planRead(glob string) ([]string, []tableio.Split) {

@@ -31,11 +31,9 @@ func rowLine(r transforms.Row) string {
 func ExampleGenerate() {
 	dir := scratchDir()
 	defer os.RemoveAll(dir)
-	header, splits := planRead("../examples/seattle-weather.csv")
 
 	p, s := beam.NewPipelineWithRoot()
-	summary := transforms.Sample(s, transforms.SampleConfig{Splits: splits, Header: header, K: 1000, Seed: 1, Roots: 1})
-	model := transforms.Fit(s, summary, transforms.FitConfig{Seed: 1})
+	model := sampleAndFit(s, "../examples/seattle-weather.csv") // as in Example
 	rows := transforms.Generate(s, transforms.ModelPCollection(model), 500, 1)
 	textio.Write(s, filepath.Join(dir, "rows.txt"), beam.ParDo(s, rowLine, rows))
 	if err := beamx.Run(context.Background(), p); err != nil {
