@@ -92,7 +92,8 @@ func TestConditionErrors(t *testing.T) {
 	}
 }
 
-// conditionalRows generates rows [0, n) of m with conds, block by block.
+// conditionalRows generates rows [0, n) of m with conds (nil: none), block
+// by block.
 func conditionalRows(t *testing.T, m *Model, conds []Conditional, seed uint64, n int64) (*Generator, []*Block) {
 	t.Helper()
 	c := *m

@@ -65,12 +65,8 @@ func TestForestKeepsSeasonality(t *testing.T) {
 	if s := m.Forest.Summary(m); !strings.Contains(s, "date.month") {
 		t.Errorf("summary does not name the calendar parts: %s", s)
 	}
-	g, err := NewGenerator(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := g.NewBlock()
-	g.Fill(b, 1, 0, BlockSize)
+	g, blocks := conditionalRows(t, m, nil, 1, BlockSize)
+	b := blocks[0]
 	date, tmax := columnIndex(m, "date"), columnIndex(m, "temp_max")
 	var sum, sum2 [12]float64
 	var count [12]float64

@@ -254,12 +254,8 @@ func TestLatticeGenerated(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			g, err := NewGenerator(m)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b := g.NewBlock()
-			g.Fill(b, 1, 0, BlockSize)
+			_, blocks := conditionalRows(t, m, nil, 1, BlockSize)
+			b := blocks[0]
 			lo, hi := columnIndex(m, "temp_min"), columnIndex(m, "temp_max")
 			off := map[string]int{}
 			broken := 0
