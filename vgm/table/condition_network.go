@@ -1,8 +1,6 @@
 package table
 
-import (
-	"github.com/vgmsynth/vgmsynth/vgm/rng"
-)
+import "github.com/vgmsynth/vgmsynth/vgm/rng"
 
 // nodeCond conditions one network node on a set of its states, so that a
 // candidate row rarely fails a condition on a discrete column only after

@@ -1,8 +1,6 @@
 package table
 
-import (
-	"testing"
-)
+import "testing"
 
 func TestNumberShapes(t *testing.T) {
 	tests := []struct {
