@@ -80,11 +80,7 @@ func TestBadInputCorpus(t *testing.T) {
 	gen := func(name string, write func(w *strings.Builder)) string {
 		var b strings.Builder
 		write(&b)
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
+		return writeFile(t, dir, name, b.String())
 	}
 	huge := gen("huge_field.csv", func(w *strings.Builder) {
 		w.WriteString("id,note\n1,short\n2,")
@@ -229,18 +225,9 @@ func TestBadInputCorpus(t *testing.T) {
 
 func TestBadFlagsMore(t *testing.T) {
 	dir := t.TempDir()
-	schema := filepath.Join(dir, "schema.json")
-	if err := os.WriteFile(schema, []byte(`{"nosuch": "float"}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	badKind := filepath.Join(dir, "kind.json")
-	if err := os.WriteFile(badKind, []byte(`{"amount": "money"}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	notJSON := filepath.Join(dir, "notjson.json")
-	if err := os.WriteFile(notJSON, []byte(`amount: float`), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	schema := writeFile(t, dir, "schema.json", `{"nosuch": "float"}`)
+	badKind := writeFile(t, dir, "kind.json", `{"amount": "money"}`)
+	notJSON := writeFile(t, dir, "notjson.json", `amount: float`)
 	in := corpus + "constant.csv"
 	out := filepath.Join(dir, "o")
 	tests := []struct {
@@ -307,11 +294,7 @@ func TestBadModels(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
+		return writeFile(t, dir, name, string(b))
 	}
 	col := func(m map[string]any, name string) map[string]any {
 		for _, c := range m["columns"].([]any) {
@@ -338,7 +321,7 @@ func TestBadModels(t *testing.T) {
 	})
 	// A conditional table "claiming" millions of rows: JSON has no length
 	// prefixes, so the claim is millions of short rows.
-	hugeCPT := filepath.Join(dir, "huge_cpt.json")
+	var hugeCPT string
 	{
 		var b strings.Builder
 		b.WriteString(`{"format_version":1,"model_type":"network","columns":[{"name":"c","kind":"categorical","null_fraction":0,"format":{},"categories":[{"value":"a","frequency":1}]}],"copula":{"columns":[],"correlation":[]},"network":{"bins":2,"nodes":[{"column":0,"cpt":[`)
@@ -349,16 +332,13 @@ func TestBadModels(t *testing.T) {
 			b.WriteString("[1]")
 		}
 		b.WriteString(`]}]}}`)
-		if err := os.WriteFile(hugeCPT, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		hugeCPT = writeFile(t, dir, "huge_cpt.json", b.String())
 	}
 	tooLarge := filepath.Join(dir, "too_large.json")
 	if err := os.WriteFile(tooLarge, append(base, make([]byte, 65<<20)...), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	deep := filepath.Join(dir, "deep.json")
-	os.WriteFile(deep, []byte(strings.Repeat("[", 100000)+strings.Repeat("]", 100000)), 0o644)
+	deep := writeFile(t, dir, "deep.json", strings.Repeat("[", 100000)+strings.Repeat("]", 100000))
 
 	m := func(name string) string { return corpus + "models/" + name }
 	cases := []struct {

@@ -14,7 +14,7 @@ import (
 func TestConditions(t *testing.T) {
 	dir := t.TempDir()
 	model := filepath.Join(dir, "m.json")
-	if code, msg := vgmsynth(t, "fit", "--input", evaluateExample, "--model", model, "--quiet"); code != 0 {
+	if code, msg := vgmsynth(t, "fit", "--input", exampleCSV, "--model", model, "--quiet"); code != 0 {
 		t.Fatalf("fit: exit %d: %s", code, msg)
 	}
 	conds := filepath.Join(dir, "conds.csv")
@@ -46,7 +46,7 @@ func TestConditions(t *testing.T) {
 	}
 
 	out := filepath.Join(dir, "r")
-	if code, msg := vgmsynth(t, "run", "--input", evaluateExample, "--rows", "5000", "--where", "weather=snow", "--output", out, "--quiet"); code != 0 {
+	if code, msg := vgmsynth(t, "run", "--input", exampleCSV, "--rows", "5000", "--where", "weather=snow", "--output", out, "--quiet"); code != 0 {
 		t.Fatalf("run: exit %d: %s", code, msg)
 	}
 	for _, line := range strings.Split(strings.TrimSuffix(csvBody(t, shardFiles(t, out)), "\n"), "\n") {
@@ -64,7 +64,7 @@ func TestConditions(t *testing.T) {
 		{[]string{"generate", "--model", model, "--rows", "10", "--where", "weather<rain"}, `--where 'weather<rain': column "weather" is categorical: only = and != apply`},
 		{[]string{"generate", "--model", model, "--rows", "10", "--where", "weather=drizzle", "--where", "precipitation>=20"}, "--where 'weather=drizzle' --where 'precipitation>=20': "},
 		{[]string{"generate", "--model", model, "--rows", "10", "--conditions", conds}, "--rows 10 disagrees with the 21000 rows that --conditions asks for"},
-		{[]string{"run", "--input", evaluateExample, "--rows", "10", "--where", "cloud=low"}, `--where 'cloud=low': ../../examples/seattle-weather.csv has no column "cloud"`},
+		{[]string{"run", "--input", exampleCSV, "--rows", "10", "--where", "cloud=low"}, `--where 'cloud=low': ../../examples/seattle-weather.csv has no column "cloud"`},
 	}
 	for _, tc := range bad {
 		code, msg := vgmsynth(t, append(tc.args, "--output", filepath.Join(dir, "bad"))...)

@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,15 +20,6 @@ func parseWithConfig(t *testing.T, command string, args ...string) (*flag.FlagSe
 		t.Fatalf("parse %v: %v", args, err)
 	}
 	return fs, applyConfig(fs, *cfg)
-}
-
-func writeFile(t *testing.T, dir, name, content string) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
 
 func TestConfigFile(t *testing.T) {
@@ -124,7 +114,7 @@ func TestConfigFileErrors(t *testing.T) {
 func TestConfigFileRun(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "w")
-	cfg := writeFile(t, dir, "job.yaml", "input: ../../examples/seattle-weather.csv\n"+
+	cfg := writeFile(t, dir, "job.yaml", "input: "+exampleCSV+"\n"+
 		"rows: 2k\noutput: "+out+"\nshards: 2\nrunner: direct\nquiet: true\n")
 	if code, msg := vgmsynth(t, "run", "--config", cfg, "--rows", "300"); code != 0 {
 		t.Fatalf("exit %d: %s", code, msg)

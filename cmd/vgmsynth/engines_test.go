@@ -145,7 +145,7 @@ func TestEngines(t *testing.T) {
 	dir := t.TempDir()
 	// An absolute path: the sample's priorities hash the input's path, and
 	// PROCESS workers run in another directory.
-	input, err := filepath.Abs("../../examples/seattle-weather.csv")
+	input, err := filepath.Abs(exampleCSV)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,8 +11,6 @@ import (
 	"github.com/vgmsynth/vgmsynth/vgm/quality"
 )
 
-const evaluateExample = "../../examples/seattle-weather.csv"
-
 func TestEvaluateCommand(t *testing.T) {
 	dir := t.TempDir()
 	report := filepath.Join(dir, "sub", "report.html")
@@ -32,51 +30,51 @@ func TestEvaluateCommand(t *testing.T) {
 		},
 		{
 			name:   "text",
-			args:   []string{"evaluate", "--real", evaluateExample, "--synthetic", evaluateExample, "--quiet"},
+			args:   []string{"evaluate", "--real", exampleCSV, "--synthetic", exampleCSV, "--quiet"},
 			code:   0,
 			stdout: []string{"Overall score", "100.00%", "Exact copies", "Logic of the table", "temp_min <= temp_max"},
 		},
 		{
 			name: "ML efficacy",
-			args: []string{"evaluate", "--real", evaluateExample, "--synthetic", evaluateExample, "--json",
-				"--target", "weather", "--holdout", evaluateExample, "--max-rows", "600", "--quiet"},
+			args: []string{"evaluate", "--real", exampleCSV, "--synthetic", exampleCSV, "--json",
+				"--target", "weather", "--holdout", exampleCSV, "--max-rows", "600", "--quiet"},
 			code:   0,
 			stdout: []string{`"logic"`, `"tree_auc"`, `"metric": "roc_auc"`, `"holdout_rows": 600`},
 		},
 		{
 			name:   "target without holdout",
-			args:   []string{"evaluate", "--real", evaluateExample, "--synthetic", evaluateExample, "--target", "weather"},
+			args:   []string{"evaluate", "--real", exampleCSV, "--synthetic", exampleCSV, "--target", "weather"},
 			code:   2,
 			stderr: []string{"--target and --holdout go together"},
 		},
 		{
 			name:   "unknown target",
-			args:   []string{"evaluate", "--real", evaluateExample, "--synthetic", evaluateExample, "--target", "nope", "--holdout", evaluateExample},
+			args:   []string{"evaluate", "--real", exampleCSV, "--synthetic", exampleCSV, "--target", "nope", "--holdout", exampleCSV},
 			code:   1,
 			stderr: []string{`"nope"`},
 		},
 		{
 			name:       "json and report",
-			args:       []string{"evaluate", "--real", evaluateExample, "--synthetic", evaluateExample, "--json", "--report", report, "--max-rows", "500", "--seed", "4", "--quiet"},
+			args:       []string{"evaluate", "--real", exampleCSV, "--synthetic", exampleCSV, "--json", "--report", report, "--max-rows", "500", "--seed", "4", "--quiet"},
 			code:       0,
 			stdout:     []string{`"score": 1`, `"real_rows": 500`},
 			wantReport: true,
 		},
 		{
 			name:   "missing synthetic",
-			args:   []string{"evaluate", "--real", evaluateExample},
+			args:   []string{"evaluate", "--real", exampleCSV},
 			code:   2,
 			stderr: []string{"--synthetic is required"},
 		},
 		{
 			name:   "bad max rows",
-			args:   []string{"evaluate", "--real", evaluateExample, "--synthetic", evaluateExample, "--max-rows", "-1"},
+			args:   []string{"evaluate", "--real", exampleCSV, "--synthetic", exampleCSV, "--max-rows", "-1"},
 			code:   2,
 			stderr: []string{"--max-rows must be positive"},
 		},
 		{
 			name:   "no such synthetic file",
-			args:   []string{"evaluate", "--real", evaluateExample, "--synthetic", filepath.Join(dir, "none-*.csv")},
+			args:   []string{"evaluate", "--real", exampleCSV, "--synthetic", filepath.Join(dir, "none-*.csv")},
 			code:   1,
 			stderr: []string{"none-*.csv"},
 		},

@@ -151,7 +151,7 @@ func TestFlexTemplateImage(t *testing.T) {
 // Cloud Storage call goes to the emulator and no Dataflow API is called.
 func TestDataflowTemplateLaunch(t *testing.T) {
 	c := startGCSEmulator(t, "vgm")
-	csvData, err := os.ReadFile("../../examples/seattle-weather.csv")
+	csvData, err := os.ReadFile(exampleCSV)
 	if err != nil {
 		t.Fatal(err)
 	}

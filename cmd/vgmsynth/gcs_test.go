@@ -136,7 +136,7 @@ func checkGCSOutput(t *testing.T, c *storage.Client, prefix, format string, rows
 func TestGCSRoundTrip(t *testing.T) {
 	c := startGCSEmulator(t, "vgm")
 	dir := t.TempDir()
-	csvData, err := os.ReadFile("../../examples/seattle-weather.csv")
+	csvData, err := os.ReadFile(exampleCSV)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestGCSRoundTrip(t *testing.T) {
 	// models differ in their fitted numbers: the sample's priorities hash
 	// the input's path, so any other path, local or not, reorders it.)
 	localModel := filepath.Join(dir, "weather.json")
-	mustRun("fit", "--input", "../../examples/seattle-weather.csv", "--model", localModel)
+	mustRun("fit", "--input", exampleCSV, "--model", localModel)
 	lm, err := os.ReadFile(localModel)
 	if err != nil {
 		t.Fatal(err)

@@ -51,7 +51,7 @@ func TestGoldenDigests(t *testing.T) {
 	const rows = "5000"
 	for _, mt := range []string{"network", "copula", "independent"} {
 		model := filepath.Join(dir, mt+".json")
-		ok("fit", "--input", evaluateExample, "--model", model, "--model-type", mt, "--sample-size", "1000", "--seed", "7")
+		ok("fit", "--input", exampleCSV, "--model", model, "--model-type", mt, "--sample-size", "1000", "--seed", "7")
 		got["fit/"+mt] = fileDigest(t, model)
 		var csvBodies []string
 		for _, shards := range []string{"1", "3"} {
@@ -78,7 +78,7 @@ func TestGoldenDigests(t *testing.T) {
 		got[key] = filesDigest(t, shardFiles(t, prefix))
 	}
 	enc := filepath.Join(dir, "encoded")
-	ok("encode", "--model", model, "--input", evaluateExample, "--output", enc, "--seed", "5")
+	ok("encode", "--model", model, "--input", exampleCSV, "--output", enc, "--seed", "5")
 	got["encode/network"] = filesDigest(t, shardFiles(t, enc))
 	dec := filepath.Join(dir, "decoded")
 	ok("decode", "--model", model, "--input", enc+"-*-of-*.parquet", "--output", dec)

@@ -13,7 +13,7 @@ import (
 func fitExample(t *testing.T, dir string, extra ...string) string {
 	t.Helper()
 	model := filepath.Join(dir, "model.json")
-	args := append([]string{"fit", "--input", evaluateExample, "--model", model, "--quiet"}, extra...)
+	args := append([]string{"fit", "--input", exampleCSV, "--model", model, "--quiet"}, extra...)
 	if code, msg := vgmsynth(t, args...); code != 0 {
 		t.Fatalf("fit: exit %d: %s", code, msg)
 	}
@@ -69,7 +69,7 @@ func TestInspectCommand(t *testing.T) {
 
 	// Independent models have no network; bad usage exits 2; a bad file 1.
 	indep := filepath.Join(dir, "indep.json")
-	if code, msg := vgmsynth(t, "fit", "--input", evaluateExample, "--model", indep, "--model-type", "independent", "--quiet"); code != 0 {
+	if code, msg := vgmsynth(t, "fit", "--input", exampleCSV, "--model", indep, "--model-type", "independent", "--quiet"); code != 0 {
 		t.Fatalf("fit: exit %d: %s", code, msg)
 	}
 	if code, out, msg := runCLI(t, "inspect", "--model", indep); code != 0 || !strings.Contains(out, "columns are independent") || strings.Contains(out, "network") {
@@ -78,7 +78,7 @@ func TestInspectCommand(t *testing.T) {
 	if code, _, msg := runCLI(t, "inspect"); code != 2 || !strings.Contains(msg, "--model is required") {
 		t.Errorf("no --model: exit %d, %q", code, msg)
 	}
-	if code, _, msg := runCLI(t, "inspect", "--model", evaluateExample); code != 1 || !strings.Contains(msg, "not a valid vgmsynth model") {
+	if code, _, msg := runCLI(t, "inspect", "--model", exampleCSV); code != 1 || !strings.Contains(msg, "not a valid vgmsynth model") {
 		t.Errorf("not a model: exit %d, %q", code, msg)
 	}
 }

@@ -36,7 +36,7 @@ import (
 func TestKill(t *testing.T) {
 	bin, dir := buildBinary(t, "builds the binary and runs it some 50 times")
 	model := filepath.Join(dir, "model.json")
-	if out, err := exec.Command(bin, "fit", "--input", "../../examples/seattle-weather.csv", "--model", model, "--quiet").CombinedOutput(); err != nil {
+	if out, err := exec.Command(bin, "fit", "--input", exampleCSV, "--model", model, "--quiet").CombinedOutput(); err != nil {
 		t.Fatalf("fit: %v\n%s", err, out)
 	}
 	// Each step of a finalisation waits this long, so that kills land in

@@ -11,6 +11,10 @@ import (
 	"github.com/vgmsynth/vgmsynth/internal/testutil"
 )
 
+// exampleCSV is the example table that the tests fit, generate from and
+// evaluate.
+const exampleCSV = "../../examples/seattle-weather.csv"
+
 func TestMain(m *testing.M) {
 	code := ptest.MainRetWithDefault(m, "prism")
 	stopEngines()
@@ -37,17 +41,20 @@ func runCLI(t *testing.T, args ...string) (code int, out, msg string) {
 	return code, o.String(), e.String()
 }
 
+// writeFile writes content to dir/name and returns the path.
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func TestBadInput(t *testing.T) {
 	testutil.FailingPipeline(t)
 	dir := t.TempDir()
-	write := func(name, content string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	flights, err := os.ReadFile("../../examples/seattle-weather.csv")
+	flights, err := os.ReadFile(exampleCSV)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,11 +64,11 @@ func TestBadInput(t *testing.T) {
 		want  []string // key words of the message
 	}{
 		{"missing file", filepath.Join(dir, "nope.csv"), []string{"nope.csv", "no such file"}},
-		{"empty file", write("empty.csv", ""), []string{"empty.csv", "empty"}},
-		{"header only", write("header.csv", "a,b\n"), []string{"header.csv", "no data rows"}},
-		{"ragged row", write("ragged.csv", "a,b\n1,2\n3,4\n5\n"), []string{"ragged.csv:4", "1 fields", "header has 2"}},
-		{"unterminated quote", write("quote.csv", "a,b\n1,\"2\n"), []string{"quote.csv:2", "quote"}},
-		{"corrupt parquet", write("bad.parquet", string(flights[:500])), []string{"bad.parquet", "Parquet"}},
+		{"empty file", writeFile(t, dir, "empty.csv", ""), []string{"empty.csv", "empty"}},
+		{"header only", writeFile(t, dir, "header.csv", "a,b\n"), []string{"header.csv", "no data rows"}},
+		{"ragged row", writeFile(t, dir, "ragged.csv", "a,b\n1,2\n3,4\n5\n"), []string{"ragged.csv:4", "1 fields", "header has 2"}},
+		{"unterminated quote", writeFile(t, dir, "quote.csv", "a,b\n1,\"2\n"), []string{"quote.csv:2", "quote"}},
+		{"corrupt parquet", writeFile(t, dir, "bad.parquet", string(flights[:500])), []string{"bad.parquet", "Parquet"}},
 		{"directory", dir, []string{dir, "directory"}},
 	}
 	for _, tt := range tests {
@@ -120,7 +127,7 @@ func TestRunExample(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "w")
 	model := filepath.Join(dir, "m.json")
-	code, msg := vgmsynth(t, "run", "--input", "../../examples/seattle-weather.csv", "--rows", "2000", "--output", out, "--model", model, "--quiet")
+	code, msg := vgmsynth(t, "run", "--input", exampleCSV, "--rows", "2000", "--output", out, "--model", model, "--quiet")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, msg)
 	}

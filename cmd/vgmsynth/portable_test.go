@@ -235,7 +235,7 @@ func TestPortableJobServer(t *testing.T) {
 	}
 	endpoint := startPrismJobServer(t)
 	dir := t.TempDir()
-	input := "../../examples/seattle-weather.csv"
+	input := exampleCSV
 	local := filepath.Join(dir, "local")
 	if code, msg := vgmsynth(t, "run", "--input", input, "--rows", "5000", "--shards", "3", "--output", local, "--quiet"); code != 0 {
 		t.Fatalf("embedded prism: exit %d: %s", code, msg)

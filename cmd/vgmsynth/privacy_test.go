@@ -43,7 +43,7 @@ func TestFitEpsilon(t *testing.T) {
 		{[]string{"--epsilon", "1", "--noise-seed", "x"}, 2, "--noise-seed"},
 		{[]string{"--epsilon", "1", "--model-type", "forest"}, 2, "not forest"},
 	} {
-		args := append([]string{"fit", "--input", evaluateExample, "--model", filepath.Join(dir, "bad.json"), "--quiet"}, tc.args...)
+		args := append([]string{"fit", "--input", exampleCSV, "--model", filepath.Join(dir, "bad.json"), "--quiet"}, tc.args...)
 		code, msg := vgmsynth(t, args...)
 		if code != tc.code || !strings.Contains(msg, tc.want) {
 			t.Errorf("%v: exit %d, %q; want exit %d and %q", tc.args, code, msg, tc.code, tc.want)
@@ -74,10 +74,7 @@ func TestPrivacyOptions(t *testing.T) {
 		realMin, realMax = min(realMin, x), max(realMax, x)
 		fmt.Fprintf(&b, "U%05d,person%d,%s,%d,%s\n", 1000+i, i*31, city, rating, amount)
 	}
-	in := filepath.Join(dir, "people.csv")
-	if err := os.WriteFile(in, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	in := writeFile(t, dir, "people.csv", b.String())
 	fit := func(extra ...string) map[string]map[string]any {
 		model := filepath.Join(dir, fmt.Sprintf("m%d.json", len(extra)))
 		args := append([]string{"fit", "--input", in, "--model", model, "--quiet"}, extra...)

@@ -32,10 +32,7 @@ func TestReadSchema(t *testing.T) {
 	dir := t.TempDir()
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			path := filepath.Join(dir, strconv.Itoa(i)+".json")
-			if err := os.WriteFile(path, []byte(tc.in), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			path := writeFile(t, dir, strconv.Itoa(i)+".json", tc.in)
 			kinds, ro, err := readSchema(path)
 			if tc.errSubstr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.errSubstr) || !strings.Contains(err.Error(), path) {
@@ -69,10 +66,7 @@ func TestReadSchemaLattice(t *testing.T) {
 		in       string
 		off, bad bool
 	}{{`{}`, false, false}, {`{"lattice": true}`, false, false}, {`{"lattice": false}`, true, false}, {`{"lattice": 0}`, false, true}} {
-		path := filepath.Join(dir, strconv.Itoa(i)+".json")
-		if err := os.WriteFile(path, []byte(tc.in), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		path := writeFile(t, dir, strconv.Itoa(i)+".json", tc.in)
 		_, ro, err := readSchema(path)
 		if (err != nil) != tc.bad || err == nil && ro.NoLattice != tc.off {
 			t.Errorf("%s: no lattice %v, err %v; want %v, error %v", tc.in, ro.NoLattice, err, tc.off, tc.bad)
@@ -84,12 +78,9 @@ func TestReadSchemaLattice(t *testing.T) {
 // copy of it switched off) and checks every generated row.
 func TestSchemaConstraintRun(t *testing.T) {
 	dir := t.TempDir()
-	schema := filepath.Join(dir, "schema.json")
-	if err := os.WriteFile(schema, []byte(`{"constraints": [{"inequality": ["temp_min", "temp_max"]}], "mined_rules": false}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	schema := writeFile(t, dir, "schema.json", `{"constraints": [{"inequality": ["temp_min", "temp_max"]}], "mined_rules": false}`)
 	model, out := filepath.Join(dir, "m.json"), filepath.Join(dir, "o")
-	if code, msg := vgmsynth(t, "fit", "--input", "../../examples/seattle-weather.csv", "--model", model, "--schema", schema, "--quiet"); code != 0 {
+	if code, msg := vgmsynth(t, "fit", "--input", exampleCSV, "--model", model, "--schema", schema, "--quiet"); code != 0 {
 		t.Fatalf("fit: exit %d: %s", code, msg)
 	}
 	if data, err := os.ReadFile(model); err != nil || !strings.Contains(string(data), `"declared": true`) {
