@@ -67,9 +67,7 @@ func (g *Generator) fillForest(b *Block, seed uint64, block int64, n int) {
 	draws := b.draws
 	fill := func(draws []uint64, s int) {
 		r := rng.New(seed, stream(block, s))
-		for _, j := range fr.pos {
-			draws[j] = r.Uint64()
-		}
+		r.Scatter(draws, fr.pos)
 	}
 	// parts draws the calendar parts of fc, after the column's own
 	// numbers in draws.
