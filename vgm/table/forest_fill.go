@@ -2,7 +2,6 @@ package table
 
 import (
 	"math"
-	"math/bits"
 
 	"github.com/vgmsynth/vgmsynth/vgm/rng"
 )
@@ -63,6 +62,7 @@ func (g *Generator) fillForest(b *Block, seed uint64, block int64, n int) {
 	fr := fg.group(b, &r, n)
 	if len(b.draws) < fg.draws*BlockSize {
 		b.draws = make([]uint64, fg.draws*BlockSize)
+		b.vals = make([]float64, BlockSize)
 	}
 	draws := b.draws
 	fill := func(draws []uint64, s int) {
@@ -84,7 +84,7 @@ func (g *Generator) fillForest(b *Block, seed uint64, block int64, n int) {
 		if fn.cal != nil {
 			parts(fn.cal)
 		}
-		fn.fill(&g.cols[fn.col], &b.Cols[fn.col], fr, draws[:n], &cd)
+		fn.fill(&g.cols[fn.col], &b.Cols[fn.col], fr, draws[:n], b.vals[:n], &cd)
 	}
 	for q := range fg.disc {
 		fd := &fg.disc[q]
@@ -101,9 +101,15 @@ func (g *Generator) fillForest(b *Block, seed uint64, block int64, n int) {
 }
 
 // fill sets the numeric column's values, c and cv, from the rows' numbers
-// d in the order of fr, and sets the calendar parts drawn in cd.
-func (fn *forestNum) fill(c *genColumn, cv *ColumnValues, fr rowGroups, d []uint64, cd *[3][]uint64) {
+// d in the order of fr, and sets the calendar parts drawn in cd. It goes
+// three times through the rows: by component, each row's u (into vals,
+// in the order of fr) or its null or atom (at once); then, in one sweep
+// that reads nothing else, the values of the u; and by component again
+// to set the calendar parts. vals holds noValue for a row already set
+// (no u or value is negative infinity).
+func (fn *forestNum) fill(c *genColumn, cv *ColumnValues, fr rowGroups, d []uint64, vals []float64, cd *[3][]uint64) {
 	num, null := cv.Num, cv.Null
+	noValue := math.Inf(-1)
 	from := int32(0)
 	for k, to := range fr.ends {
 		if from == to {
@@ -112,15 +118,10 @@ func (fn *forestNum) fill(c *genColumn, cv *ColumnValues, fr rowGroups, d []uint
 		cell := &fn.cells[k]
 		t := fn.u[k*(uKnots+1) : (k+1)*(uKnots+1)]
 		atoms := fn.atoms[cell.aoff : cell.aoff+cell.an]
-		var h *calHdr
-		if fn.cal != nil {
-			h = &fn.cal.hdr[k]
-		}
 		for j := from; j < to; j++ {
-			i := fr.order[j]
 			p := unit(d[j])
 			if p < cell.null {
-				null[i] = true
+				null[fr.order[j]], vals[j] = true, noValue
 				continue
 			}
 			if cell.null > 0 {
@@ -135,29 +136,52 @@ func (fn *forestNum) fill(c *genColumn, cv *ColumnValues, fr rowGroups, d []uint
 							break
 						}
 					}
-					num[i], null[i] = c.value(v), false
+					i := fr.order[j]
+					num[i], null[i], vals[j] = c.value(v), false, noValue
 					continue
 				}
 				p = min((p-cell.amass)*cell.arest, 1-0x1p-53)
 			}
 			hp := p * uKnots
-			var u float64
 			if q := int(hp); q >= 1 && q < uKnots-1 {
 				a := float64(t[q])
-				u = a + (hp-float64(q))*(float64(t[q+1])-a)
+				vals[j] = a + (hp-float64(q))*(float64(t[q+1])-a)
 			} else {
-				u = cell.u(p)
+				vals[j] = cell.u(p)
 			}
-			var x float64
-			if fn.withAtoms {
-				x = c.value(c.marg.rest(u))
-			} else {
-				x = c.value(c.marg.quantile(u))
+		}
+		from = to
+	}
+	fused := fn.cal != nil
+	for j, u := range vals {
+		if u == noValue {
+			continue
+		}
+		var x float64
+		if fn.withAtoms {
+			x = c.value(c.marg.rest(u))
+		} else {
+			x = c.value(c.marg.quantile(u))
+		}
+		if fused {
+			vals[j] = x
+			continue
+		}
+		i := fr.order[j]
+		num[i], null[i] = x, false
+	}
+	if !fused {
+		return
+	}
+	fc := fn.cal
+	from = 0
+	for k, to := range fr.ends {
+		h := &fc.hdr[k]
+		for j := from; j < to; j++ {
+			if x := vals[j]; x != noValue {
+				i := fr.order[j]
+				num[i], null[i] = fc.move(c, h, cd, j, x), false
 			}
-			if h != nil {
-				x = fn.cal.move(c, h, cd, j, x)
-			}
-			num[i], null[i] = x, false
 		}
 		from = to
 	}
@@ -177,11 +201,7 @@ func (fd *forestDisc) fill(cv *ColumnValues, tails *rng.Alias, fr rowGroups, d [
 		ent := fd.cells.ent[h.off : h.off+h.n]
 		for j := from; j < to; j++ {
 			x := d[j]
-			e, coin := bits.Mul64(x, uint64(h.n))
-			st := ent[e].other
-			if coin < ent[e].thresh {
-				st = ent[e].keep
-			}
+			st := pickState(ent, x)
 			i := fr.order[j]
 			if fd.nullable && st == last {
 				null[i] = true
@@ -222,14 +242,10 @@ func (fc *forestCal) move(c *genColumn, h *calHdr, cd *[3][]uint64, j int32, x f
 	e := h.off
 	vals, byKind := [3]int{}, [3]int{-1, -1, -1}
 	for p, kind := range fc.kinds {
-		i, coin := bits.Mul64(cd[p][j], uint64(h.n[p]))
-		ent := &fc.ent[e+uint32(i)]
-		v := ent.other
-		if uint32(coin>>32) < ent.thresh {
-			v = ent.keep
-		}
-		vals[p], byKind[kind] = int(v), int(v)
-		e += uint32(h.n[p])
+		end := e + uint32(h.n[p])
+		v := fc.pick(fc.ent[e:end], cd[p][j])
+		vals[p], byKind[kind] = v, v
+		e = end
 	}
 	ok := false
 	if fc.ordered {

@@ -155,16 +155,29 @@ func (s *aliasSet) add(d *Dist) error {
 	return nil
 }
 
-// pick is component k's state for the draw x.
-func (s *aliasSet) pick(k int32, x uint64) int32 {
-	h := s.hdr[k]
-	i, coin := bits.Mul64(x, uint64(h.n))
-	e := &s.ent[h.off+uint32(i)]
+// pickState is the state of an alias table, ent, for the draw x. Both states
+// are read before the coin decides, so that the choice compiles to a
+// conditional move: the coin is unpredictable.
+func pickState(ent []aliasEnt, x uint64) int32 {
+	i, coin := bits.Mul64(x, uint64(len(ent)))
+	e := ent[i]
 	st := e.other
 	if coin < e.thresh {
 		st = e.keep
 	}
 	return st
+}
+
+// pick is the state of a calendar part's alias table, ent, for the draw
+// x, as pickState.
+func (fc *forestCal) pick(ent []calEnt, x uint64) int {
+	i, coin := bits.Mul64(x, uint64(len(ent)))
+	e := &ent[i]
+	keep, other := int(e.keep), int(e.other)
+	if uint32(coin>>32) < e.thresh {
+		other = keep
+	}
+	return other
 }
 
 func newForestGen(m *Model) (*forestGen, error) {

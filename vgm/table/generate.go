@@ -27,6 +27,7 @@ type Block struct {
 	// Scratch of the forest model (rowGroups).
 	pos, order, ends []int32
 	draws            []uint64
+	vals             []float64
 	cand             *Block // candidate rows of a model with conditions
 	// Of a candidate block: the network's conditioned nodes (condGen),
 	// and the rows they dropped.
