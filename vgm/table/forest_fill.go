@@ -6,42 +6,63 @@ import (
 	"github.com/vgmsynth/vgmsynth/vgm/rng"
 )
 
-// rowGroups is a block's rows grouped by component: order lists the rows
-// of component 0, then of component 1, and so on; ends[k] is where those
-// of component k end in order, and pos[i] is row i's place in order.
-type rowGroups struct {
+// forestScratch is a block's scratch for the forest model. Its rows are
+// grouped by component: order lists the rows of component 0, then of
+// component 1, and so on; ends[k] is where those of component k end in
+// order, and pos[i] is row i's place in order. The other slices are by
+// place in order: a column's random numbers (draws, then one slice per
+// calendar part), and what its pass makes of them (vals and kinds for a
+// numeric column, states for a discrete one).
+type forestScratch struct {
 	pos, order, ends []int32
+	draws            []uint64
+	vals             []float64
+	kinds            []uint8
+	states           []int32
+}
+
+// Kinds of a numeric column's rows in forestScratch.kinds.
+const (
+	rowU    = iota // vals holds its u, then its value
+	rowNull        // null
+	rowSet         // vals holds its value, which draws nothing more (an atom)
+)
+
+// scratch is the block's forest scratch, made on first use.
+func (fg *forestGen) scratch(b *Block) *forestScratch {
+	s := b.forest
+	if s == nil || len(s.ends) < fg.comps || len(s.draws) < fg.draws*BlockSize {
+		s = &forestScratch{
+			pos: make([]int32, BlockSize), order: make([]int32, BlockSize), ends: make([]int32, fg.comps),
+			draws: make([]uint64, fg.draws*BlockSize),
+			vals:  make([]float64, BlockSize), kinds: make([]uint8, BlockSize), states: make([]int32, BlockSize),
+		}
+		b.forest = s
+	}
+	return s
 }
 
 // group draws the component of each of n rows from r and sorts the rows by
-// component (a counting sort), in the block's scratch.
-func (fg *forestGen) group(b *Block, r *rng.Rand, n int) rowGroups {
-	if cap(b.pos) < n {
-		b.pos = make([]int32, BlockSize)
-		b.order = make([]int32, BlockSize)
+// component (a counting sort) into s.
+func (s *forestScratch) group(fg *forestGen, r *rng.Rand, n int) {
+	pos, order, ends := s.pos[:n], s.order[:n], s.ends[:fg.comps]
+	for i := range pos {
+		pos[i] = int32(fg.pick.Sample(r))
 	}
-	if len(b.ends) < fg.comps {
-		b.ends = make([]int32, fg.comps)
-	}
-	fr := rowGroups{pos: b.pos[:n], order: b.order[:n], ends: b.ends[:fg.comps]}
-	for i := range fr.pos {
-		fr.pos[i] = int32(fg.pick.Sample(r))
-	}
-	clear(fr.ends)
-	for _, k := range fr.pos {
-		fr.ends[k]++
+	clear(ends)
+	for _, k := range pos {
+		ends[k]++
 	}
 	at := int32(0)
-	for k, c := range fr.ends {
-		fr.ends[k] = at // where component k starts, until its rows are placed
+	for k, c := range ends {
+		ends[k] = at // where component k starts, until its rows are placed
 		at += c
 	}
-	for i, k := range fr.pos {
-		j := fr.ends[k]
-		fr.order[j], fr.pos[i] = int32(i), j
-		fr.ends[k]++
+	for i, k := range pos {
+		j := ends[k]
+		order[j], pos[i] = int32(i), j
+		ends[k]++
 	}
-	return fr
 }
 
 // fillForest generates a block. The component of every row comes from
@@ -54,64 +75,74 @@ func (fg *forestGen) group(b *Block, r *rng.Rand, n int) rowGroups {
 // The rows are visited grouped by component, so that each column's tables
 // are read in one sweep per block rather than at random: each number is
 // stored at its row's place in that order as it is drawn, a component's
-// cells are read once for all its rows, and each value is stored at its
-// row. A datetime's calendar parts are set as its value is drawn.
+// tables are read once for all its rows, and the values, made in that
+// order, are at last read into the rows. A datetime's calendar parts are
+// set in its column's pass.
 func (g *Generator) fillForest(b *Block, seed uint64, block int64, n int) {
 	fg := g.forest
+	s := fg.scratch(b)
 	r := rng.New(seed, stream(block, 0xfffd))
-	fr := fg.group(b, &r, n)
-	if len(b.draws) < fg.draws*BlockSize {
-		b.draws = make([]uint64, fg.draws*BlockSize)
-		b.vals = make([]float64, BlockSize)
-	}
-	draws := b.draws
-	fill := func(draws []uint64, s int) {
-		r := rng.New(seed, stream(block, s))
-		r.Scatter(draws, fr.pos)
+	s.group(fg, &r, n)
+	pos := s.pos[:n]
+	fill := func(draws []uint64, col int) {
+		r := rng.New(seed, stream(block, col))
+		r.Scatter(draws, pos)
 	}
 	// parts draws the calendar parts of fc, after the column's own
-	// numbers in draws.
+	// numbers in s.draws.
 	var cd [3][]uint64
 	parts := func(fc *forestCal) {
 		for p, q := range fc.qs {
-			cd[p] = draws[(p+1)*n : (p+2)*n]
+			cd[p] = s.draws[(p+1)*n : (p+2)*n]
 			fill(cd[p], 0xff00+q)
 		}
 	}
+	d := s.draws[:n]
 	for q := range fg.num {
 		fn := &fg.num[q]
-		fill(draws[:n], fn.col)
+		c, cv := &g.cols[fn.col], &b.Cols[fn.col]
+		fill(d, fn.col)
 		if fn.cal != nil {
 			parts(fn.cal)
 		}
-		fn.fill(&g.cols[fn.col], &b.Cols[fn.col], fr, draws[:n], b.vals[:n], &cd)
+		fn.fill(c, s, n)
+		if fn.cal != nil {
+			fn.cal.fill(c, s, n, &cd)
+		}
+		vals, kinds := s.vals[:n], s.kinds[:n]
+		num, null := cv.Num[:n], cv.Null[:n]
+		for i, j := range pos {
+			num[i], null[i] = vals[j], kinds[j] == rowNull
+		}
 	}
 	for q := range fg.disc {
 		fd := &fg.disc[q]
-		fill(draws[:n], fd.col)
-		fd.fill(&b.Cols[fd.col], fg.tails[fd.col], fr, draws[:n])
+		cv := &b.Cols[fd.col]
+		fill(d, fd.col)
+		fd.fill(fg.tails[fd.col], s, n)
+		states := s.states[:n]
+		cat, null := cv.Cat[:n], cv.Null[:n]
+		for i, j := range pos {
+			st := states[j]
+			cat[i], null[i] = max(st, 0), st < 0
+		}
 	}
 	for q := range fg.cals {
 		if fc := &fg.cals[q]; !fc.fused {
 			parts(fc)
-			fc.fill(&g.cols[fc.col], &b.Cols[fc.col], fr, &cd)
+			fc.fillRows(&g.cols[fc.col], &b.Cols[fc.col], s, &cd)
 		}
 	}
 	g.fillOutside(b, seed, block, n)
 }
 
-// fill sets the numeric column's values, c and cv, from the rows' numbers
-// d in the order of fr, and sets the calendar parts drawn in cd. It goes
-// three times through the rows: by component, each row's u (into vals,
-// in the order of fr) or its null or atom (at once); then, in one sweep
-// that reads nothing else, the values of the u; and by component again
-// to set the calendar parts. vals holds noValue for a row already set
-// (no u or value is negative infinity).
-func (fn *forestNum) fill(c *genColumn, cv *ColumnValues, fr rowGroups, d []uint64, vals []float64, cd *[3][]uint64) {
-	num, null := cv.Num, cv.Null
-	noValue := math.Inf(-1)
+// fill makes the numeric column c's values (s.vals, s.kinds) of n rows
+// from their numbers (s.draws), in two sweeps: by component, each row's u,
+// or its null or atom; then, reading nothing else, the values of the u.
+func (fn *forestNum) fill(c *genColumn, s *forestScratch, n int) {
+	d, vals, kinds := s.draws[:n], s.vals[:n], s.kinds[:n]
 	from := int32(0)
-	for k, to := range fr.ends {
+	for k, to := range s.ends[:len(fn.cells)] {
 		if from == to {
 			continue
 		}
@@ -121,7 +152,7 @@ func (fn *forestNum) fill(c *genColumn, cv *ColumnValues, fr rowGroups, d []uint
 		for j := from; j < to; j++ {
 			p := unit(d[j])
 			if p < cell.null {
-				null[fr.order[j]], vals[j] = true, noValue
+				vals[j], kinds[j] = 0, rowNull
 				continue
 			}
 			if cell.null > 0 {
@@ -136,12 +167,12 @@ func (fn *forestNum) fill(c *genColumn, cv *ColumnValues, fr rowGroups, d []uint
 							break
 						}
 					}
-					i := fr.order[j]
-					num[i], null[i], vals[j] = c.value(v), false, noValue
+					vals[j], kinds[j] = c.value(v), rowSet
 					continue
 				}
 				p = min((p-cell.amass)*cell.arest, 1-0x1p-53)
 			}
+			kinds[j] = rowU
 			hp := p * uKnots
 			if q := int(hp); q >= 1 && q < uKnots-1 {
 				a := float64(t[q])
@@ -152,48 +183,58 @@ func (fn *forestNum) fill(c *genColumn, cv *ColumnValues, fr rowGroups, d []uint
 		}
 		from = to
 	}
-	fused := fn.cal != nil
 	for j, u := range vals {
-		if u == noValue {
+		if kinds[j] != rowU {
 			continue
 		}
-		var x float64
 		if fn.withAtoms {
-			x = c.value(c.marg.rest(u))
+			vals[j] = c.value(c.marg.rest(u))
 		} else {
-			x = c.value(c.marg.quantile(u))
+			vals[j] = c.value(c.marg.quantile(u))
 		}
-		if fused {
-			vals[j] = x
-			continue
-		}
-		i := fr.order[j]
-		num[i], null[i] = x, false
 	}
-	if !fused {
-		return
-	}
-	fc := fn.cal
-	from = 0
-	for k, to := range fr.ends {
+}
+
+// fill sets the calendar parts drawn in cd on the values of column c
+// that s.vals holds of n rows (those of kind rowU).
+func (fc *forestCal) fill(c *genColumn, s *forestScratch, n int, cd *[3][]uint64) {
+	vals, kinds := s.vals[:n], s.kinds[:n]
+	from := int32(0)
+	for k, to := range s.ends[:len(fc.hdr)] {
 		h := &fc.hdr[k]
 		for j := from; j < to; j++ {
-			if x := vals[j]; x != noValue {
-				i := fr.order[j]
-				num[i], null[i] = fc.move(c, h, cd, j, x), false
+			if kinds[j] == rowU {
+				vals[j] = fc.move(c, h, cd, j, vals[j])
 			}
 		}
 		from = to
 	}
 }
 
-// fill sets the discrete column's states, cv, from the rows' numbers d in
-// the order of fr; tails resamples a capped column's "other" state.
-func (fd *forestDisc) fill(cv *ColumnValues, tails *rng.Alias, fr rowGroups, d []uint64) {
-	cat, null := cv.Cat, cv.Null
+// fillRows is fill for a column not drawn in forestGen.num: on the values
+// of its rows that are not null.
+func (fc *forestCal) fillRows(c *genColumn, cv *ColumnValues, s *forestScratch, cd *[3][]uint64) {
+	num, null := cv.Num, cv.Null
+	from := int32(0)
+	for k, to := range s.ends[:len(fc.hdr)] {
+		h := &fc.hdr[k]
+		for j := from; j < to; j++ {
+			if i := s.order[j]; !null[i] {
+				num[i] = fc.move(c, h, cd, j, num[i])
+			}
+		}
+		from = to
+	}
+}
+
+// fill makes the discrete column's states (s.states, -1 for a null) of n
+// rows from their numbers (s.draws); tails resamples a capped column's
+// "other" state.
+func (fd *forestDisc) fill(tails *rng.Alias, s *forestScratch, n int) {
+	d, states := s.draws[:n], s.states[:n]
 	last, values := int32(fd.total-1), int32(fd.values)
 	from := int32(0)
-	for k, to := range fr.ends {
+	for k, to := range s.ends[:len(fd.cells.hdr)] {
 		if from == to {
 			continue
 		}
@@ -202,32 +243,13 @@ func (fd *forestDisc) fill(cv *ColumnValues, tails *rng.Alias, fr rowGroups, d [
 		for j := from; j < to; j++ {
 			x := d[j]
 			st := pickState(ent, x)
-			i := fr.order[j]
-			if fd.nullable && st == last {
-				null[i] = true
-				continue
-			}
-			null[i] = false
-			if st >= values {
+			switch {
+			case fd.nullable && st == last:
+				st = -1
+			case st >= values:
 				st = values + int32(tails.Pick(rng.Hash(x)))
 			}
-			cat[i] = st
-		}
-		from = to
-	}
-}
-
-// fill sets the calendar parts drawn in cd, in the order of fr, on the
-// values of a column not drawn in forestGen.num.
-func (fc *forestCal) fill(c *genColumn, cv *ColumnValues, fr rowGroups, cd *[3][]uint64) {
-	num, null := cv.Num, cv.Null
-	from := int32(0)
-	for k, to := range fr.ends {
-		h := &fc.hdr[k]
-		for j := from; j < to; j++ {
-			if i := fr.order[j]; !null[i] {
-				num[i] = fc.move(c, h, cd, j, num[i])
-			}
+			states[j] = st
 		}
 		from = to
 	}
