@@ -26,17 +26,29 @@ func New(seed, stream uint64) Rand {
 }
 
 // Uint64 returns a uniformly distributed 64-bit value.
-func (r *Rand) Uint64() uint64 {
+func (r *Rand) Uint64() (x uint64) {
+	x, r.s[0], r.s[1], r.s[2], r.s[3] = step(r.s[0], r.s[1], r.s[2], r.s[3])
+	return x
+}
+
+// Scatter draws len(at) values, as many calls of Uint64 would, and stores
+// the i-th at dst[at[i]]: for a caller that reads them in another order
+// than it draws them. The state stays in registers meanwhile.
+func (r *Rand) Scatter(dst []uint64, at []int32) {
 	s0, s1, s2, s3 := r.s[0], r.s[1], r.s[2], r.s[3]
-	result := bits.RotateLeft64(s1*5, 7) * 9
+	for _, j := range at {
+		dst[j], s0, s1, s2, s3 = step(s0, s1, s2, s3)
+	}
+	r.s = [4]uint64{s0, s1, s2, s3}
+}
+
+// step is one xoshiro256** step: the output of state s0..s3 and the next
+// state.
+func step(s0, s1, s2, s3 uint64) (x, n0, n1, n2, n3 uint64) {
 	t := s1 << 17
 	s2 ^= s0
 	s3 ^= s1
-	s1 ^= s2
-	s0 ^= s3
-	s2 ^= t
-	r.s = [4]uint64{s0, s1, s2, bits.RotateLeft64(s3, 45)}
-	return result
+	return bits.RotateLeft64(s1*5, 7) * 9, s0 ^ s3, s1 ^ s2, s2 ^ t, bits.RotateLeft64(s3, 45)
 }
 
 // Float64 returns a uniformly distributed value in [0, 1) with 53 random

@@ -17,7 +17,7 @@ type forestGen struct {
 	num   []forestNum
 	disc  []forestDisc
 	cals  []forestCal
-	draws int          // random numbers per row held at once: the most parts of a column, at least 1
+	draws int          // random numbers per row held at once: 1 and the most parts of a column
 	tails []*rng.Alias // per column: resamples a capped column's "other" state
 }
 
@@ -38,6 +38,9 @@ type forestNum struct {
 	// that drew an atom keep it (no calendar parts set).
 	withAtoms bool
 	atoms     []atomCell
+	// cal is the column's calendar parts, set on each value as it is
+	// drawn; nil for none.
+	cal *forestCal
 }
 
 type atomCell struct{ cum, value float64 }
@@ -83,6 +86,9 @@ type forestCal struct {
 	// ordered: the parts come in the order month, weekday, hour and the
 	// column has a day table, so dayTable.setParts sets them at once.
 	ordered bool
+	// fused: the column is drawn in forestGen.num, whose pass sets the
+	// parts; otherwise a pass of their own does.
+	fused bool
 }
 
 type calHdr struct {
@@ -149,16 +155,29 @@ func (s *aliasSet) add(d *Dist) error {
 	return nil
 }
 
-// pick is component k's state for the draw x.
-func (s *aliasSet) pick(k int32, x uint64) int32 {
-	h := s.hdr[k]
-	i, coin := bits.Mul64(x, uint64(h.n))
-	e := &s.ent[h.off+uint32(i)]
+// pickState is the state of an alias table, ent, for the draw x. Both states
+// are read before the coin decides, so that the choice compiles to a
+// conditional move: the coin is unpredictable.
+func pickState(ent []aliasEnt, x uint64) int32 {
+	i, coin := bits.Mul64(x, uint64(len(ent)))
+	e := ent[i]
 	st := e.other
 	if coin < e.thresh {
 		st = e.keep
 	}
 	return st
+}
+
+// pick is the state of a calendar part's alias table, ent, for the draw
+// x, as pickState.
+func (fc *forestCal) pick(ent []calEnt, x uint64) int {
+	i, coin := bits.Mul64(x, uint64(len(ent)))
+	e := &ent[i]
+	keep, other := int(e.keep), int(e.other)
+	if uint32(coin>>32) < e.thresh {
+		other = keep
+	}
+	return other
 }
 
 func newForestGen(m *Model) (*forestGen, error) {
@@ -264,174 +283,18 @@ func newForestGen(m *Model) (*forestGen, error) {
 			fc.ordered = fc.ordered && fc.kinds[p-1] < fc.kinds[p]
 		}
 	}
+	for q := range g.num {
+		for x := range g.cals {
+			if g.cals[x].col == g.num[q].col {
+				g.num[q].cal, g.cals[x].fused = &g.cals[x], true
+			}
+		}
+	}
 	g.draws = 1
 	for _, fc := range g.cals {
-		g.draws = max(g.draws, len(fc.kinds))
+		g.draws = max(g.draws, 1+len(fc.kinds))
 	}
 	return g, nil
-}
-
-// fillForest generates a block. The component of every row comes from
-// one random stream; then each column, and last each calendar part, draws
-// one number per row from a stream of its own, in row order, so a shorter
-// block is a prefix of the full one. A numeric column's number decides a
-// null and, rescaled, places the value; a discrete column's picks the
-// state, and its hash the value of a capped column's "other" state. The
-// rows are visited grouped by component, so that each column's tables are
-// read in one sweep per block rather than at random.
-func (g *Generator) fillForest(b *Block, seed uint64, block int64, n int) {
-	fg := g.forest
-	if cap(b.comps) < n {
-		b.comps = make([]int32, BlockSize)
-		b.order = make([]int32, BlockSize)
-	}
-	if len(b.draws) < fg.draws*BlockSize {
-		b.draws = make([]uint64, fg.draws*BlockSize)
-	}
-	if len(b.starts) < fg.comps+1 {
-		b.starts = make([]int32, fg.comps+1)
-	}
-	comps, order, draws := b.comps[:n], b.order[:n], b.draws
-	r := rng.New(seed, stream(block, 0xfffd))
-	for i := range comps {
-		comps[i] = int32(fg.pick.Sample(&r))
-	}
-	// Counting sort of the rows by component.
-	starts := b.starts[:fg.comps+1]
-	clear(starts)
-	for _, k := range comps {
-		starts[k+1]++
-	}
-	for k := 1; k < len(starts); k++ {
-		starts[k] += starts[k-1]
-	}
-	for i, k := range comps {
-		order[starts[k]] = int32(i)
-		starts[k]++
-	}
-	fill := func(draws []uint64, s int) {
-		r := rng.New(seed, stream(block, s))
-		for i := range draws {
-			draws[i] = r.Uint64()
-		}
-	}
-	for q := range fg.num {
-		fn := &fg.num[q]
-		c := &g.cols[fn.col]
-		num, null := b.Cols[fn.col].Num[:n], b.Cols[fn.col].Null[:n]
-		var isAtom []bool
-		if fn.withAtoms {
-			isAtom = b.atomRows(fn.col, n)
-		}
-		fill(draws[:n], fn.col)
-		for _, i := range order {
-			cell := &fn.cells[comps[i]]
-			p := unit(draws[i])
-			if p < cell.null {
-				null[i] = true
-				continue
-			}
-			if cell.null > 0 {
-				p = (p - cell.null) * cell.rest
-			}
-			if fn.withAtoms {
-				if p < cell.amass {
-					a := fn.atoms[cell.aoff : cell.aoff+cell.an]
-					v := a[len(a)-1].value
-					for _, e := range a {
-						if p < e.cum {
-							v = e.value
-							break
-						}
-					}
-					num[i], null[i], isAtom[i] = c.value(v), false, true
-					continue
-				}
-				p = min((p-cell.amass)*cell.arest, 1-0x1p-53)
-				isAtom[i] = false
-			}
-			h := p * uKnots
-			var u float64
-			if q := int(h); q >= 1 && q < uKnots-1 {
-				t := fn.u[int(comps[i])*(uKnots+1)+q:]
-				a := float64(t[0])
-				u = a + (h-float64(q))*(float64(t[1])-a)
-			} else {
-				u = cell.u(p)
-			}
-			if fn.withAtoms {
-				num[i] = c.value(c.marg.rest(u))
-			} else {
-				num[i] = c.value(c.marg.quantile(u))
-			}
-			null[i] = false
-		}
-	}
-	for q := range fg.disc {
-		fd := &fg.disc[q]
-		cat, null := b.Cols[fd.col].Cat[:n], b.Cols[fd.col].Null[:n]
-		tails := fg.tails[fd.col]
-		last, values := int32(fd.total-1), int32(fd.values)
-		fill(draws[:n], fd.col)
-		for _, i := range order {
-			x := draws[i]
-			st := fd.cells.pick(comps[i], x)
-			if fd.nullable && st == last {
-				null[i] = true
-				continue
-			}
-			null[i] = false
-			if st >= values {
-				st = values + int32(tails.Pick(rng.Hash(x)))
-			}
-			cat[i] = st
-		}
-	}
-	for q := range fg.cals {
-		fc := &fg.cals[q]
-		c := &g.cols[fc.col]
-		num, null := b.Cols[fc.col].Num[:n], b.Cols[fc.col].Null[:n]
-		off := int64(c.Format.ZoneOffset)
-		for p, q := range fc.qs {
-			fill(draws[p*n:(p+1)*n], 0xff00+q)
-		}
-		var isAtom []bool
-		if b.atoms != nil {
-			isAtom = b.atoms[fc.col]
-		}
-		for _, i := range order {
-			if null[i] || (isAtom != nil && isAtom[i]) {
-				continue
-			}
-			h := &fc.hdr[comps[i]]
-			x := num[i]
-			whole := math.Floor(x)
-			days, sec := floorDiv(int64(whole)+off, secondsPerDay)
-			e := h.off
-			vals, byKind := [3]int{}, [3]int{-1, -1, -1}
-			for p, kind := range fc.kinds {
-				j, coin := bits.Mul64(draws[p*n+int(i)], uint64(h.n[p]))
-				ent := &fc.ent[e+uint32(j)]
-				v := ent.other
-				if uint32(coin>>32) < ent.thresh {
-					v = ent.keep
-				}
-				vals[p], byKind[kind] = int(v), int(v)
-				e += uint32(h.n[p])
-			}
-			ok := false
-			if fc.ordered {
-				days, sec, ok = fc.days.setParts(days, sec, byKind[kindMonth], byKind[kindWeekday], byKind[kindHour])
-			}
-			if !ok {
-				for p, kind := range fc.kinds {
-					days, sec = fc.days.set(kind, days, sec, vals[p])
-				}
-			}
-			num[i] = clamp(float64(days*secondsPerDay+sec-off)+(x-whole), c.lo, c.hi)
-		}
-	}
-	g.fillOutside(b, seed, block, n)
 }
 
 // unit maps a random 64-bit draw to [0, 1), as rng.Rand.Float64 does.
@@ -460,16 +323,4 @@ func normalQuantile(p float64) float64 {
 	q := p - 0.5
 	s := q * q
 	return (((((a1*s+a2)*s+a3)*s+a4)*s+a5)*s + a6) * q / (((((b1*s+b2)*s+b3)*s+b4)*s+b5)*s + 1)
-}
-
-// atomRows is the block's scratch of column j: whether a row drew one of
-// its atoms.
-func (b *Block) atomRows(j, n int) []bool {
-	if b.atoms == nil {
-		b.atoms = make([][]bool, len(b.Cols))
-	}
-	if len(b.atoms[j]) < n {
-		b.atoms[j] = make([]bool, BlockSize)
-	}
-	return b.atoms[j][:n]
 }

@@ -24,11 +24,8 @@ type Block struct {
 	seed    uint64    // the seed it was filled with, for new text values
 	normals []float64 // scratch of the joint model
 	bins    []uint8
-	// Scratch of the forest model.
-	comps, order, starts []int32
-	draws                []uint64
-	atoms                [][]bool // per column with the leaves' atoms
-	cand                 *Block   // candidate rows of a model with conditions
+	forest  *forestScratch
+	cand    *Block // candidate rows of a model with conditions
 	// Of a candidate block: the network's conditioned nodes (condGen),
 	// and the rows they dropped.
 	nodeConds []*nodeCond
