@@ -38,8 +38,8 @@ type forestNum struct {
 	// that drew an atom keep it (no calendar parts set).
 	withAtoms bool
 	atoms     []atomCell
-	// cal is the column's calendar parts, set on each value as it is
-	// drawn; nil for none.
+	// cal is the column's calendar parts, set in the column's pass;
+	// nil for none.
 	cal *forestCal
 }
 
@@ -155,9 +155,9 @@ func (s *aliasSet) add(d *Dist) error {
 	return nil
 }
 
-// pickState is the state of an alias table, ent, for the draw x. Both states
-// are read before the coin decides, so that the choice compiles to a
-// conditional move: the coin is unpredictable.
+// pickState is the state of an alias table, ent, for the draw x. Both
+// states are read before the coin decides, so that the choice compiles to
+// a conditional move: the coin is unpredictable.
 func pickState(ent []aliasEnt, x uint64) int32 {
 	i, coin := bits.Mul64(x, uint64(len(ent)))
 	e := ent[i]
