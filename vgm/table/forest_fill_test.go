@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vgmsynth/vgmsynth/vgm"
 	"github.com/vgmsynth/vgmsynth/vgm/rng"
 )
 
@@ -118,17 +117,7 @@ func fillByRow(g *Generator, b *Block, seed uint64, block int64, n int) {
 // component gives the rows that drawing them one by one gives, for
 // forests with calendar parts, atoms and nulls, in full and short blocks.
 func TestForestFillByRow(t *testing.T) {
-	header, rows := readShapes(t, "orders.csv", ',')
-	sum := NewSummary(header, 10000, 1)
-	for i, r := range rows {
-		if err := sum.Add("orders.csv", int64(i), int64(i+2), r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	orders, err := Fit(sum, FitOptions{VGM: vgm.DefaultConfig(), MinCategoryCount: DefaultMinCategoryCount, ModelType: ModelTypeForest})
-	if err != nil {
-		t.Fatal(err)
-	}
+	orders := fitOrdersForest(t)
 	for _, tc := range []struct {
 		name string
 		m    *Model

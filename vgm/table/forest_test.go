@@ -266,16 +266,7 @@ func TestForestEncodeRoundTrip(t *testing.T) {
 // without atoms are refused.
 func TestForestAtoms(t *testing.T) {
 	header, rows := readShapes(t, "orders.csv", ',')
-	sum := NewSummary(header, 10000, 1)
-	for i, r := range rows {
-		if err := sum.Add("orders.csv", int64(i), int64(i+2), r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	m, err := Fit(sum, FitOptions{VGM: vgm.DefaultConfig(), MinCategoryCount: DefaultMinCategoryCount, ModelType: ModelTypeForest})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := fitOrdersForest(t)
 	j := indexOf(header, "valid_to")
 	if m.Forest.Components[0].Columns[j].Atoms == nil {
 		t.Fatal("valid_to's leaves have no atoms")
@@ -308,4 +299,22 @@ func TestForestAtoms(t *testing.T) {
 			break
 		}
 	}
+}
+
+// fitOrdersForest fits a forest to testdata/shapes/orders.csv: datetimes
+// with calendar parts, numbers with atoms, nulls.
+func fitOrdersForest(t testing.TB) *Model {
+	t.Helper()
+	header, rows := readShapes(t, "orders.csv", ',')
+	sum := NewSummary(header, 10000, 1)
+	for i, r := range rows {
+		if err := sum.Add("orders.csv", int64(i), int64(i+2), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := Fit(sum, FitOptions{VGM: vgm.DefaultConfig(), MinCategoryCount: DefaultMinCategoryCount, ModelType: ModelTypeForest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
