@@ -356,7 +356,7 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 	input := stringFlag(fs, "input", "", "input table: CSV (.csv, .csv.gz) or Parquet file(s), a path or glob, local or gs://")
 	ownFlags["sample-size"] = true
 	size := fs.Int("sample-size", pipeline.DefaultSampleSize, "rows sampled from the input to fit on")
-	modelType := stringFlag(fs, "model-type", "network", "model: network (Gaussian copula over the numeric columns + Bayesian network over the discrete ones), forest (a mixture of per-column distributions from the leaves of an adversarial random forest, with calendar parts of datetimes: keeps seasonality, takes about 1.15 times the CPU per generated row), copula (the copula alone) or independent (per-column marginals)")
+	modelType := stringFlag(fs, "model-type", "network", "model: network (Gaussian copula over the numeric columns + Bayesian network over the discrete ones), forest (a mixture of per-column distributions from the leaves of an adversarial random forest, with calendar parts of datetimes: keeps seasonality, takes about 1.14 times the CPU per generated row), copula (the copula alone) or independent (per-column marginals)")
 	schema := stringFlag(fs, "schema", "", `JSON file overriding column kinds and declaring constraints: {"column": "float|integer|categorical|boolean|datetime|id", ..., "constraints": [{"inequality": ["low", "high"]}, ...], "mined_rules": false, "drop_rules": ["a -> b"]} (docs/formats.md)`)
 	ownFlags["min-category-count"], ownFlags["no-exact-bounds"] = true, true
 	minCount := fs.Int("min-category-count", table.DefaultMinCategoryCount, `privacy: values seen fewer times are not stored in the model (rare text is replaced by new text in its shape); 0 keeps all`)
