@@ -119,6 +119,13 @@ func Fit(s *Summary, opt FitOptions) (*Model, error) {
 			}
 		}
 	}
+	// The rules come first: the forest models the columns that order
+	// rules keep above others by their position above them.
+	rs, err := fitRules(m, raw, opt.Rules, opt.MinCategoryCount)
+	if err != nil {
+		return nil, err
+	}
+	m.Rules = rs
 	switch m.ModelType {
 	case ModelTypeIndependent:
 	case ModelTypeForest:
@@ -130,11 +137,6 @@ func Fit(s *Summary, opt FitOptions) (*Model, error) {
 			return nil, err
 		}
 	}
-	rs, err := fitRules(m, raw, opt.Rules, opt.MinCategoryCount)
-	if err != nil {
-		return nil, err
-	}
-	m.Rules = rs
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("fitted model is invalid (a bug): %w", err)
 	}

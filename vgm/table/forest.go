@@ -35,8 +35,10 @@ import (
 // a component, draw each column": z maps to u = Φ(z) and then to a value
 // through the column's quantile function, so atoms, tails, bounds and
 // formats are kept. A datetime's drawn calendar parts then replace those
-// of its drawn value. No leaf holds fewer than the minimum leaf size of
-// sampled rows, and no value of a real row is stored.
+// of its drawn value. A number column that order rules keep above others
+// is modelled by its position above them (see Above), so that its drawn
+// values keep the rules. No leaf holds fewer than the minimum leaf size
+// of sampled rows, and no value of a real row is stored.
 
 // ModelTypeForest is the adversarial random forest mixture.
 const ModelTypeForest = "forest"
@@ -74,6 +76,9 @@ type Forest struct {
 	// Calendar lists the calendar parts modelled, in the order each
 	// component holds their distributions.
 	Calendar []CalendarPart `json:"calendar,omitempty"`
+	// Above lists the columns whose normal scores are of their position
+	// above other columns (see Above); a file without it has none.
+	Above []Above `json:"above,omitempty"`
 	// Components are the leaves.
 	Components []Component `json:"components"`
 }
@@ -136,6 +141,9 @@ func (m *Model) validateForest() error {
 	}
 	if len(f.Components) == 0 || len(f.Components) > MaxComponents {
 		return fmt.Errorf("model: forest has %d components, want 1 to %d", len(f.Components), MaxComponents)
+	}
+	if err := m.validateAbove(f.Above); err != nil {
+		return err
 	}
 	seen := map[CalendarPart]bool{}
 	for i, p := range f.Calendar {

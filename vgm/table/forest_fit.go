@@ -52,13 +52,14 @@ type forestData struct {
 func fitForest(m *Model, rows []SampledRow, seed uint64) error {
 	r := rng.New(seed, 1<<61)
 	rows = rows[:min(len(rows), forestRows)]
-	d, cal, err := forestFeatures(m, rows, &r)
+	above := forestAbove(m)
+	d, cal, err := forestFeatures(m, rows, above, &r)
 	if err != nil {
 		return err
 	}
 	minLeaf := minLeafFor(d.n)
 	trees := trainForest(d, minLeaf, &r)
-	m.Forest = &Forest{Trees: forestTrees, Rounds: forestRounds, MinLeaf: minLeaf, Calendar: cal}
+	m.Forest = &Forest{Trees: forestTrees, Rounds: forestRounds, MinLeaf: minLeaf, Calendar: cal, Above: above}
 	total := float64(d.n * len(trees))
 	for _, t := range trees {
 		for _, leaf := range t.leaves(d) {
@@ -109,13 +110,15 @@ func roundSig(x float64, digits int) float64 {
 	return v
 }
 
-// forestFeatures turns the sample into features.
-func forestFeatures(m *Model, rows []SampledRow, r *rng.Rand) (*forestData, []CalendarPart, error) {
+// forestFeatures turns the sample into features, the columns of above
+// by their positions above others.
+func forestFeatures(m *Model, rows []SampledRow, above []Above, r *rng.Rand) (*forestData, []CalendarPart, error) {
 	n := len(rows)
 	d := &forestData{n: n, z: make([][]float64, len(m.Columns)), states: make([][]int32, len(m.Columns))}
 	var cal []CalendarPart
 	margs := marginals(m)
 	d.margs, d.x = margs, make([][]float64, len(m.Columns))
+	xs := make([][]float64, len(m.Columns)) // every numeric column's values
 	for j := range m.Columns {
 		c := &m.Columns[j]
 		switch {
@@ -132,7 +135,7 @@ func forestFeatures(m *Model, rows []SampledRow, r *rng.Rand) (*forestData, []Ca
 					z[i], codes[i] = normalScore(ui), uint16(min(uCodes-1, int(ui*uCodes)))
 				}
 			}
-			d.z[j] = z
+			d.z[j], xs[j] = z, secs
 			if len(c.Atoms) > 0 {
 				d.x[j] = secs
 			}
@@ -164,6 +167,7 @@ func forestFeatures(m *Model, rows []SampledRow, r *rng.Rand) (*forestData, []Ca
 			d.feats = append(d.feats, feature{col: j, card: total, codes: codes})
 		}
 	}
+	d.setAbove(above, xs)
 	return d, cal, nil
 }
 

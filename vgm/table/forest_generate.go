@@ -41,6 +41,9 @@ type forestNum struct {
 	// cal is the column's calendar parts, set in the column's pass;
 	// nil for none.
 	cal *forestCal
+	// above, for a column above others (Forest.Above), maps the drawn
+	// position to a probability.
+	above *aboveGen
 }
 
 type atomCell struct{ cum, value float64 }

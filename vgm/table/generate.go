@@ -164,6 +164,7 @@ func NewGenerator(m *Model) (*Generator, error) {
 		if err != nil {
 			return nil, err
 		}
+		f.setAbove(m, g.cols)
 		g.forest = f
 	default:
 		j, err := newJointGen(m)
