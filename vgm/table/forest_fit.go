@@ -11,6 +11,14 @@ import (
 // Settings of the forest fit.
 const (
 	forestTrees = 10
+	// forestSynthetic is the number of rows drawn from the independent
+	// marginals per sampled row, for each tree. A node stops splitting
+	// when no drawn row is left in it; with as many drawn rows as sampled
+	// ones, that came while leaves still mixed months of different
+	// temperatures. On 80% of seattle-weather (GBM detection AUC, worst
+	// month → temperature eta² gap): 0.56 and 0.10 with 1, 0.53 and 0.07
+	// with 4, 0.51 and 0.05 with 8 (the weekday left out).
+	forestSynthetic = 8
 	// forestRounds is the number of adversarial rounds after the first
 	// forest (trained against independent marginals). Each round lowered
 	// seattle-weather's month → temp_max eta² (0.74 with none, 0.51 after
@@ -213,25 +221,33 @@ func (d *forestData) code(syn [][]uint16, f, i int) uint16 {
 	return syn[f][i-d.n]
 }
 
-// trainForest trains forestTrees trees against independent marginals,
+// trainForest trains forestTrees trees, each against its own draw of
+// forestSynthetic rows per sampled row from the independent marginals,
 // then forestRounds times against rows drawn from the previous forest's
-// leaves, and returns the last forest.
+// leaves, and returns the last forest. The trees differ by their draws:
+// every tree tries every feature at each node, so trees grown against
+// one draw were all but the same tree (a forest of seattle-weather had
+// 136 distinct leaves among its 1,130).
 func trainForest(d *forestData, minLeaf int, r *rng.Rand) []*tree {
 	syn := make([][]uint16, len(d.feats))
 	for f := range syn {
-		syn[f] = make([]uint16, d.n)
-		for i := range syn[f] {
-			syn[f][i] = d.feats[f].codes[r.Intn(d.n)]
-		}
+		syn[f] = make([]uint16, forestSynthetic*d.n)
 	}
 	var trees []*tree
 	for round := 0; round <= forestRounds; round++ {
-		if round > 0 {
-			drawFromLeaves(d, trees, syn, r)
-		}
 		trees = trees[:0:0]
 		for t := 0; t < forestTrees; t++ {
+			if round == 0 {
+				for f := range syn {
+					for i := range syn[f] {
+						syn[f][i] = d.feats[f].codes[r.Intn(d.n)]
+					}
+				}
+			}
 			trees = append(trees, growTree(d, syn, minLeaf, r))
+		}
+		if round < forestRounds {
+			drawFromLeaves(d, trees, syn, r)
 		}
 	}
 	return trees
@@ -252,7 +268,7 @@ func drawFromLeaves(d *forestData, trees []*tree, syn [][]uint16, r *rng.Rand) {
 			}
 		}
 	}
-	for i := 0; i < d.n; i++ {
+	for i := range syn[0] {
 		t := r.Intn(len(trees))
 		// The leaf of a random sampled row: leaves by their share.
 		rowsOf := leaves[t][rowLeaf[t][r.Intn(d.n)]].rows

@@ -8,8 +8,9 @@ import (
 )
 
 // A classification tree of the forest: it tells sampled rows (class 1)
-// from synthetic ones (class 0) by Gini impurity, trying a random subset
-// of about √features at each node. An ordinal feature splits at a code
+// from synthetic ones (class 0) by Gini impurity, trying every feature
+// at each node, in random order (a tie goes to the first). An ordinal
+// feature splits at a code
 // (codes up to it go left); a categorical one by a set of codes, the best
 // prefix of its codes ordered by their share of sampled rows (optimal for
 // two classes, Breiman et al. 1984). Every child keeps at least minLeaf
@@ -42,9 +43,9 @@ type leafRows struct {
 	rows []int32
 }
 
-// growTree grows a tree on the sampled rows and as many synthetic ones.
+// growTree grows a tree on the sampled rows and the synthetic ones.
 func growTree(d *forestData, syn [][]uint16, minLeaf int, r *rng.Rand) *tree {
-	idx := make([]int32, 2*d.n)
+	idx := make([]int32, d.n+len(syn[0]))
 	for i := range idx {
 		idx[i] = int32(i)
 	}
