@@ -175,14 +175,16 @@ func forestFeatures(m *Model, rows []SampledRow, above []Above, r *rng.Rand) (*f
 			d.feats = append(d.feats, feature{col: j, card: total, codes: codes})
 		}
 	}
+	cal = d.dropIdleParts(cal)
 	d.setAbove(above, xs)
 	return d, cal, nil
 }
 
-// calendarPartsOf chooses the calendar parts worth modelling for a
-// datetime column's sampled seconds (NaN for null): the month when they
-// span half a year, the weekday when they are dense days over two weeks,
-// the hour when times of day vary.
+// calendarPartsOf chooses the calendar parts worth trying for a datetime
+// column's sampled seconds (NaN for null): the month when they span half
+// a year, the weekday when they are dense days over two weeks, the hour
+// when times of day vary (dropIdleParts then keeps those another column
+// depends on).
 func calendarPartsOf(secs []float64, offset int) []string {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	days, hours := map[int64]bool{}, map[int64]bool{}
