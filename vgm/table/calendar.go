@@ -4,6 +4,8 @@ package table
 // arithmetic (civil, in text.go, and its inverse daysFromCivil): the
 // generation path needs no time.Time.
 
+import "math"
+
 const secondsPerDay = 86400
 
 // daysFromCivil is the inverse of civil.
@@ -66,9 +68,13 @@ func calendarPart(part string, local int64) int {
 }
 
 // setCalendar returns local seconds with a calendar part set to v: the
-// month replaced (the day kept within the month), the day moved by at most
-// six days to the weekday (within the month where it can), or the hour of
-// the day replaced.
+// date moved to the nearest month v (at most six months back or five on,
+// the day kept within the month; the other way where that leaves the
+// table's years), the day moved by at most six days to the weekday (within
+// the month where it can), or the hour of the day replaced. Moving to the
+// nearest month keeps a leaf's winter in its own winter: keeping the year
+// instead moved a February date drawn for December ten months on, which
+// skewed the dates' distribution at the turns of the years.
 func setCalendar(part string, local int64, v int) int64 {
 	days, sec := floorDiv(local, secondsPerDay)
 	days, sec = (*dayTable)(nil).set(partKind(part), days, sec, v)
@@ -103,6 +109,9 @@ type dayTable struct {
 	// the years of the window, and one more entry.
 	y0     int64
 	months []int64
+	// lo and hi are the days of the window's own first and last
+	// seconds.
+	lo, hi int64
 }
 
 type civilDay struct {
@@ -129,6 +138,8 @@ func newDayTable(lo, hi float64) *dayTable {
 		return nil
 	}
 	t := &dayTable{first: first, days: make([]civilDay, last-first+1), y0: ylo}
+	t.lo, _ = floorDiv(int64(math.Floor(lo)), secondsPerDay)
+	t.hi, _ = floorDiv(int64(math.Floor(hi)), secondsPerDay)
 	for y := ylo; y <= yhi; y++ {
 		for m := int64(1); m <= 12; m++ {
 			t.months = append(t.months, daysFromCivil(y, m, 1))
@@ -158,14 +169,15 @@ func (t *dayTable) civil(days int64) (y, m, d int64) {
 func (t *dayTable) set(kind int, days, sec int64, v int) (int64, int64) {
 	switch kind {
 	case kindMonth:
-		y, _, d := t.civil(days)
-		m := int64(v + 1)
+		y, m0, d := t.civil(days)
+		mi := t.nearestMonth((y-t.yFirst())*12+m0-1, v)
 		if t != nil {
-			if i := uint64((y-t.y0)*12 + m - 1); i < uint64(len(t.months)-1) {
+			if i := uint64(mi); i < uint64(len(t.months)-1) {
 				start := t.months[i]
 				return start + min(d, t.months[i+1]-start) - 1, sec
 			}
 		}
+		y, m := t.yFirst()+floorOf(mi, 12), mi-12*floorOf(mi, 12)+1
 		d = min(d, daysIn(y, m))
 		return daysFromCivil(y, m, d), sec
 	case kindWeekday:
@@ -186,6 +198,43 @@ func (t *dayTable) set(kind int, days, sec int64, v int) (int64, int64) {
 	default:
 		return days, int64(v)*3600 + sec%3600
 	}
+}
+
+// nearestMonth returns the index (months since January of the table's
+// first year; of year 0 without a table) of the month v (0 for January)
+// nearest month index mi: at most six months back or five on, or the
+// other way where that month holds no day of the window and the other
+// way's does.
+func (t *dayTable) nearestMonth(mi int64, v int) int64 {
+	delta := ((int64(v)-mi)%12+18)%12 - 6
+	at := mi + delta
+	other := at + 12
+	if delta >= 0 {
+		other = at - 12
+	}
+	if t != nil && !t.inWindow(at) && t.inWindow(other) {
+		return other
+	}
+	return at
+}
+
+// inWindow reports whether month index i holds a day of the window.
+func (t *dayTable) inWindow(i int64) bool {
+	return i >= 0 && i < int64(len(t.months)-1) && t.months[i+1]-1 >= t.lo && t.months[i] <= t.hi
+}
+
+// yFirst is the table's first year, 0 without a table.
+func (t *dayTable) yFirst() int64 {
+	if t == nil {
+		return 0
+	}
+	return t.y0
+}
+
+// floorOf is a divided by b, rounded down.
+func floorOf(a, b int64) int64 {
+	q, _ := floorDiv(a, b)
+	return q
 }
 
 // weekdayOffsets returns the days from weekday wd to the nearest day of
@@ -238,7 +287,7 @@ func (t *dayTable) setParts(days, sec int64, month, weekday, hour int) (int64, i
 	c := t.days[i]
 	mi := uint64((int64(c.y)-t.y0)*12 + int64(c.m) - 1)
 	if month >= 0 {
-		mi = uint64((int64(c.y)-t.y0)*12 + int64(month))
+		mi = uint64(t.nearestMonth(int64(mi), month))
 	}
 	if mi >= uint64(len(t.months)-1) {
 		return days, sec, false
