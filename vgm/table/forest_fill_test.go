@@ -11,8 +11,9 @@ import (
 
 // fillByRow is what Fill generates from a forest model, drawn row after
 // row in row order with no grouping by component, scratch or sweeps:
-// every value from the same random streams, calendar parts set one at a
-// time by dayTable.set, then the model's rules.
+// every value from the same random streams, lifted above its lower
+// columns (Forest.Above), calendar parts set one at a time by
+// dayTable.set, then the model's rules.
 func fillByRow(g *Generator, b *Block, seed uint64, block int64, n int) {
 	fg := g.forest
 	b.Start, b.N = block*BlockSize, n
@@ -56,6 +57,9 @@ func fillByRow(g *Generator, b *Block, seed uint64, block int64, n int) {
 			if q := int(p * uKnots); q >= 1 && q < uKnots-1 {
 				t := fn.u[k*(uKnots+1)+q:]
 				u = float64(t[0]) + (p*uKnots-float64(q))*(float64(t[1])-float64(t[0]))
+			}
+			if fn.above != nil {
+				u = fn.above.lift(b, int32(i), u)
 			}
 			if fn.withAtoms {
 				cv.Num[i] = c.value(c.marg.rest(u))
