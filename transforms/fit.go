@@ -23,7 +23,7 @@ type FitConfig struct {
 	Kinds map[string]string
 	// Seed seeds the mixtures' k-means initialisation.
 	Seed uint64
-	// ModelType is "network" (default), "forest", "copula" or "independent".
+	// ModelType is "forest" (default), "network", "copula" or "independent".
 	ModelType string
 	// MinCategoryCount: values seen fewer times are not kept by name
 	// (table.FitOptions; 0 keeps all, the command line's default is

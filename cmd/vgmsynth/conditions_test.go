@@ -62,7 +62,7 @@ func TestConditions(t *testing.T) {
 		{[]string{"generate", "--model", model, "--rows", "10", "--where", "cloud=low"}, `--where 'cloud=low': no column "cloud"`},
 		{[]string{"generate", "--model", model, "--rows", "10", "--where", "weather=rain", "--where", "temp_max=>3"}, `--where 'temp_max=>3': "temp_max=>3" has an unknown operator`},
 		{[]string{"generate", "--model", model, "--rows", "10", "--where", "weather<rain"}, `--where 'weather<rain': column "weather" is categorical: only = and != apply`},
-		{[]string{"generate", "--model", model, "--rows", "10", "--where", "weather=drizzle", "--where", "precipitation>=20"}, "--where 'weather=drizzle' --where 'precipitation>=20': "},
+		{[]string{"generate", "--model", model, "--rows", "10", "--where", "weather=drizzle", "--where", "precipitation>=100"}, "--where 'weather=drizzle' --where 'precipitation>=100': "},
 		{[]string{"generate", "--model", model, "--rows", "10", "--conditions", conds}, "--rows 10 disagrees with the 21000 rows that --conditions asks for"},
 		{[]string{"run", "--input", exampleCSV, "--rows", "10", "--where", "cloud=low"}, `--where 'cloud=low': ../../examples/seattle-weather.csv has no column "cloud"`},
 	}

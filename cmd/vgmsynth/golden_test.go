@@ -49,7 +49,7 @@ func TestGoldenDigests(t *testing.T) {
 		}
 	}
 	const rows = "5000"
-	for _, mt := range []string{"network", "copula", "independent"} {
+	for _, mt := range []string{"forest", "network", "copula", "independent"} {
 		model := filepath.Join(dir, mt+".json")
 		ok("fit", "--input", exampleCSV, "--model", model, "--model-type", mt, "--sample-size", "1000", "--seed", "7")
 		got["fit/"+mt] = fileDigest(t, model)

@@ -22,7 +22,7 @@ func fitExample(t *testing.T, dir string, extra ...string) string {
 
 func TestInspectCommand(t *testing.T) {
 	dir := t.TempDir()
-	model := fitExample(t, dir)
+	model := fitExample(t, dir, "--model-type", "network")
 	plots := filepath.Join(dir, "plots")
 	code, out, msg := runCLI(t, "inspect", "--model", model, "--plot", plots, "--quiet")
 	if code != 0 {
@@ -83,9 +83,9 @@ func TestInspectCommand(t *testing.T) {
 	}
 }
 
-// TestInspectForest checks the summary of the opt-in forest model.
+// TestInspectForest checks the summary of the forest, the default model.
 func TestInspectForest(t *testing.T) {
-	model := fitExample(t, t.TempDir(), "--model-type", "forest")
+	model := fitExample(t, t.TempDir())
 	code, out, msg := runCLI(t, "inspect", "--model", model, "--quiet")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, msg)

@@ -15,7 +15,7 @@ import (
 // usage errors.
 func TestFitEpsilon(t *testing.T) {
 	dir := t.TempDir()
-	model := fitExample(t, dir, "--epsilon", "1", "--noise-seed", "7")
+	model := fitExample(t, dir, "--epsilon", "1", "--noise-seed", "7", "--model-type", "network")
 	data, err := os.ReadFile(model)
 	if err != nil {
 		t.Fatal(err)

@@ -22,8 +22,8 @@ type FitOptions struct {
 	Kinds map[string]Kind
 	// VGM configures the per-column mixtures.
 	VGM vgm.Config
-	// ModelType is ModelTypeNetwork (the default when empty),
-	// ModelTypeForest, ModelTypeCopula or ModelTypeIndependent.
+	// ModelType is ModelTypeForest (the default when empty),
+	// ModelTypeNetwork, ModelTypeCopula or ModelTypeIndependent.
 	ModelType string
 	// MinCategoryCount keeps rare values out of the model: a category of
 	// a categorical column, or an atom of a numeric one, counted fewer
@@ -83,7 +83,7 @@ func Fit(s *Summary, opt FitOptions) (*Model, error) {
 	}
 	rows := s.Ranked()
 	if opt.ModelType == "" {
-		opt.ModelType = ModelTypeNetwork
+		opt.ModelType = ModelTypeForest
 	}
 	if !knownModelType(opt.ModelType) {
 		return nil, fmt.Errorf("unknown model type %q (want %s)", opt.ModelType, modelTypeList)

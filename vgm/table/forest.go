@@ -9,11 +9,11 @@ import (
 	"strings"
 )
 
-// The forest model ("forest", opt-in while its generation speed is below
-// the network's; see docs/model.md) is a mixture of product
-// distributions over the whole row, whose components are the leaves of an
-// adversarial random forest (Watson et al., "Adversarial random forests
-// for density estimation and generative modeling", AISTATS 2023).
+// The forest model ("forest", the default; see docs/model.md) is a
+// mixture of product distributions over the whole row, whose components
+// are the leaves of an adversarial random forest (Watson et al.,
+// "Adversarial random forests for density estimation and generative
+// modeling", AISTATS 2023).
 //
 // Every column is a feature: a numeric column through its normal score
 // z = Φ⁻¹(F(x)) under its own marginal (atoms, VGM, tails), a discrete one

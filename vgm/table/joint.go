@@ -48,7 +48,7 @@ const (
 
 // Model types with a copula.
 const (
-	// ModelTypeNetwork is the default: the copula and the network.
+	// ModelTypeNetwork is the copula and the network.
 	ModelTypeNetwork = "network"
 	// ModelTypeCopula is the copula alone: discrete columns are drawn from
 	// their own frequencies (a network without edges). For comparison.
