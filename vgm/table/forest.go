@@ -32,7 +32,8 @@ import (
 // Within a leaf the forest could no longer tell real rows from rows drawn
 // column by column, so the columns are nearly independent there: the
 // mixture keeps dependence of any shape and order, and generation is "pick
-// a component, draw each column": z maps to u = Φ(z) and then to a value
+// a component, draw each column": z maps to u = Φ(z), calibrated so that
+// the mixture's u is uniform (forest_calibrate.go), and then to a value
 // through the column's quantile function, so atoms, tails, bounds and
 // formats are kept. A datetime's drawn calendar parts then replace those
 // of its drawn value. A number column that order rules keep above others
@@ -79,6 +80,10 @@ type Forest struct {
 	// Above lists the columns whose normal scores are of their position
 	// above other columns (see Above); a file without it has none.
 	Above []Above `json:"above,omitempty"`
+	// Calibrated lists the numeric columns whose drawn u generation
+	// calibrates to uniform (forest_calibrate.go): those where the fit
+	// found that closer to the sample; a file without it has none.
+	Calibrated []int `json:"calibrated,omitempty"`
 	// Components are the leaves.
 	Components []Component `json:"components"`
 }
@@ -141,6 +146,11 @@ func (m *Model) validateForest() error {
 	}
 	if len(f.Components) == 0 || len(f.Components) > MaxComponents {
 		return fmt.Errorf("model: forest has %d components, want 1 to %d", len(f.Components), MaxComponents)
+	}
+	for _, j := range f.Calibrated {
+		if j < 0 || j >= len(m.Columns) || !m.Columns[j].inCopula() {
+			return fmt.Errorf("forest: calibrated column %d is not a numeric column", j)
+		}
 	}
 	if err := m.validateAbove(f.Above); err != nil {
 		return err

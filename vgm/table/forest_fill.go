@@ -138,9 +138,9 @@ func (g *Generator) fillForest(b *Block, seed uint64, block int64, n int) {
 
 // fill makes the numeric column c's values (s.vals, s.kinds) of n rows
 // from their numbers (s.draws), in two sweeps: by component, each row's u,
-// or its null or atom; then the values of the u, each lifted above the
-// row's values of the columns it is kept above (fn.above), which their
-// passes, earlier, have written into b.
+// or its null or atom; then the values of the u, each calibrated
+// (fn.calib) or lifted above the row's values of the columns it is kept
+// above (fn.above), which their passes, earlier, have written into b.
 func (fn *forestNum) fill(c *genColumn, b *Block, s *forestScratch, n int) {
 	d, vals, kinds := s.draws[:n], s.vals[:n], s.kinds[:n]
 	from := int32(0)
@@ -188,6 +188,9 @@ func (fn *forestNum) fill(c *genColumn, b *Block, s *forestScratch, n int) {
 	for j, u := range vals {
 		if kinds[j] != rowU {
 			continue
+		}
+		if fn.calib != nil {
+			u = fn.calib.at(u)
 		}
 		if fn.above != nil {
 			u = fn.above.lift(b, s.order[j], u)

@@ -11,7 +11,7 @@ import (
 
 // fillByRow is what Fill generates from a forest model, drawn row after
 // row in row order with no grouping by component, scratch or sweeps:
-// every value from the same random streams, lifted above its lower
+// every value from the same random streams, calibrated or lifted above its lower
 // columns (Forest.Above), calendar parts set one at a time by
 // dayTable.set, then the model's rules.
 func fillByRow(g *Generator, b *Block, seed uint64, block int64, n int) {
@@ -57,6 +57,9 @@ func fillByRow(g *Generator, b *Block, seed uint64, block int64, n int) {
 			if q := int(p * uKnots); q >= 1 && q < uKnots-1 {
 				t := fn.u[k*(uKnots+1)+q:]
 				u = float64(t[0]) + (p*uKnots-float64(q))*(float64(t[1])-float64(t[0]))
+			}
+			if fn.calib != nil {
+				u = fn.calib.at(u)
 			}
 			if fn.above != nil {
 				u = fn.above.lift(b, int32(i), u)

@@ -80,7 +80,8 @@ func fitForest(m *Model, rows []SampledRow, seed uint64) error {
 			m.Forest.Components = append(m.Forest.Components, c)
 		}
 	}
-	return nil
+	m.Forest.rakeDiscrete(m)
+	return d.chooseCalibrated(m)
 }
 
 // shorten rounds a component's numbers to the digits that matter (seven

@@ -44,6 +44,9 @@ type forestNum struct {
 	// above, for a column above others (Forest.Above), maps the drawn
 	// position to a probability.
 	above *aboveGen
+	// calib maps the drawn u to a uniform one (forest_calibrate.go);
+	// nil for none.
+	calib calibration
 }
 
 type atomCell struct{ cum, value float64 }

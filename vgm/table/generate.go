@@ -165,6 +165,7 @@ func NewGenerator(m *Model) (*Generator, error) {
 			return nil, err
 		}
 		f.setAbove(m, g.cols)
+		f.calibrate(m.Forest)
 		g.forest = f
 	default:
 		j, err := newJointGen(m)
