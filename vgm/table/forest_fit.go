@@ -27,8 +27,11 @@ const (
 	// forestRows bounds the sampled rows the forest is trained on.
 	forestRows = 50000
 	// uCodes is the number of equal-probability slices a numeric
-	// feature's split points fall between; code uCodes is null.
-	uCodes = 64
+	// feature's split points fall between; code uCodes is null. With 64,
+	// a slice of a zip code column spanned a dozen three-digit prefixes
+	// of several states; with 256, on 80% of zipcodes, GBM detection AUC
+	// 0.731 -> 0.720, SDMetrics-style score 0.699 -> 0.710.
+	uCodes = 256
 )
 
 // minLeafFor is the fewest sampled rows in a leaf, for n rows: a floor
