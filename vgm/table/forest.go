@@ -26,7 +26,8 @@ import (
 // becomes a component, weighted by the share of the sample it
 // covers (over all trees), with a distribution per column of the rows it
 // holds: in z a normal truncated to the leaf's box, with the rows' mean
-// and a standard deviation no smaller than ForestSpreadFloor; for discrete
+// and a standard deviation no smaller than minLeaf consecutive rows' (see
+// spreadFloor); for discrete
 // columns and calendar parts the rows' frequencies.
 //
 // Within a leaf the forest could no longer tell real rows from rows drawn
@@ -48,9 +49,6 @@ const ModelTypeForest = "forest"
 const (
 	// MaxComponents bounds a forest's components.
 	MaxComponents = 65536
-	// ForestSpreadFloor is the smallest standard deviation of a
-	// component's normal score, so that no component sits on one row.
-	ForestSpreadFloor = 0.05
 	// forestZBound is where normal scores are cut: boxes are within
 	// [-forestZBound, forestZBound].
 	forestZBound = 8.0

@@ -14,7 +14,11 @@ import (
 // (codes up to it go left); a categorical one by a set of codes, the best
 // prefix of its codes ordered by their share of sampled rows (optimal for
 // two classes, Breiman et al. 1984). Every child keeps at least minLeaf
-// sampled rows, so every leaf does.
+// sampled rows, so every leaf does. A node that has sampled rows enough
+// to split but no synthetic row left gets new synthetic rows drawn from
+// its own rows feature by feature (see redraw), so that it is split on
+// until its rows look like the product of its own marginals, which is
+// what its component generates.
 
 type tree struct {
 	nodes []treeNode
@@ -52,29 +56,33 @@ func growTree(d *forestData, syn [][]uint16, minLeaf int, r *rng.Rand) *tree {
 	t := &tree{}
 	mtry := len(d.feats)
 	type task struct {
-		node     int
-		from, to int
+		node int
+		part []int32
 	}
+	syn = slices.Clone(syn) // redraw appends to the copies' columns
 	t.nodes = append(t.nodes, treeNode{parent: -1})
-	stack := []task{{0, 0, len(idx)}}
+	stack := []task{{0, idx}}
 	order := make([]int, len(d.feats))
 	realC := make([]float64, 0, 512)
 	synC := make([]float64, 0, 512)
 	for len(stack) > 0 {
 		tk := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		part := idx[tk.from:tk.to]
+		part := tk.part
 		nr := 0
 		for _, i := range part {
 			if int(i) < d.n {
 				nr++
 			}
 		}
-		ns := len(part) - nr
-		if nr < 2*minLeaf || ns == 0 {
+		if nr < 2*minLeaf {
 			t.nodes[tk.node].leaf = true
 			continue
 		}
+		if nr == len(part) {
+			part = redraw(d, syn, part, r)
+		}
+		ns := len(part) - nr
 		for f := range order {
 			order[f] = f
 		}
@@ -165,9 +173,37 @@ func growTree(d *forestData, syn [][]uint16, minLeaf int, r *rng.Rand) *tree {
 		bestNode.l, bestNode.r = int32(len(t.nodes)), int32(len(t.nodes)+1)
 		t.nodes[tk.node] = bestNode
 		t.nodes = append(t.nodes, treeNode{parent: int32(tk.node)}, treeNode{parent: int32(tk.node)})
-		stack = append(stack, task{int(bestNode.l), tk.from, tk.from + lo}, task{int(bestNode.r), tk.from + lo, tk.to})
+		stack = append(stack, task{int(bestNode.l), part[:lo]}, task{int(bestNode.r), part[lo:]})
 	}
 	return t
+}
+
+// redraw returns a node's sampled rows (all of part) followed by
+// forestSynthetic new synthetic rows per sampled row, each feature's code
+// that of a random row of the node, drawn independently per feature: the
+// product of the node's own marginals. The new rows are appended to syn's
+// columns. Without them a node that no row drawn from the global
+// marginals reached was a leaf however many rows it held and however
+// dependent its columns were (on a table of zip codes with their
+// coordinates and states, 40% of the sampled rows sat in such leaves of
+// 66 to 1,044 rows, and the states drawn with a zip code matched its
+// first three digits' in 46% of generated rows).
+func redraw(d *forestData, syn [][]uint16, part []int32, r *rng.Rand) []int32 {
+	nr := len(part)
+	k := forestSynthetic * nr
+	first := d.n + len(syn[0])
+	for f := range syn {
+		codes := d.feats[f].codes
+		for range k {
+			syn[f] = append(syn[f], codes[part[r.Intn(nr)]])
+		}
+	}
+	out := make([]int32, nr, nr+k)
+	copy(out, part)
+	for i := range k {
+		out = append(out, int32(first+i))
+	}
+	return out
 }
 
 // leaves routes the sampled rows and returns the leaves that hold some.
