@@ -356,7 +356,7 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 	input := stringFlag(fs, "input", "", "input table: CSV (.csv, .csv.gz) or Parquet file(s), a path or glob, local or gs://")
 	ownFlags["sample-size"] = true
 	size := fs.Int("sample-size", pipeline.DefaultSampleSize, "rows sampled from the input to fit on")
-	modelType := stringFlag(fs, "model-type", "forest", "model: forest (a mixture of per-column distributions from the leaves of an adversarial random forest, with calendar parts of datetimes: keeps seasonality and the shape of the joint distribution; about 1.1 times the network's CPU per generated row), network (Gaussian copula over the numeric columns + Bayesian network over the discrete ones), copula (the copula alone) or independent (per-column marginals)")
+	modelType := stringFlag(fs, "model-type", "forest", "model: forest (a mixture of per-column distributions from the leaves of an adversarial random forest, with calendar parts of datetimes: keeps seasonality and the shape of the joint distribution; about 1.1 times the network's CPU per generated row), network (Gaussian copula over the numeric columns + Bayesian network over the discrete ones), copula (the copula alone) or independent (per-column marginals); under --epsilon the default is network, and forest is refused")
 	schema := stringFlag(fs, "schema", "", `JSON file overriding column kinds and declaring constraints: {"column": "float|integer|categorical|boolean|datetime|id", ..., "constraints": [{"inequality": ["low", "high"]}, ...], "mined_rules": false, "drop_rules": ["a -> b"]} (docs/formats.md)`)
 	ownFlags["min-category-count"], ownFlags["no-exact-bounds"] = true, true
 	minCount := fs.Int("min-category-count", table.DefaultMinCategoryCount, `privacy: values seen fewer times are not stored in the model (rare text is replaced by new text in its shape); 0 keeps all`)
@@ -365,7 +365,7 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 	decimal := fs.String("decimal", "", `the numbers' decimal mark, "." or "," (default: detected per column: "3,5" has a decimal comma, "1,234" a thousands separator)`)
 	delimiter := stringFlag(fs, "delimiter", "", "CSV field delimiter: , ; | or tab (default: detected from the header and first rows)")
 	ownFlags["epsilon"], ownFlags["delta"] = true, true
-	epsilon := fs.Float64("epsilon", 0, "privacy: fit an (epsilon, delta)-differentially private model, one row per person (docs/privacy.md); 0 fits an ordinary model")
+	epsilon := fs.Float64("epsilon", 0, "privacy: fit an (epsilon, delta)-differentially private model, one row per person (docs/privacy.md), of --model-type network (the default under --epsilon), copula or independent; 0 fits an ordinary model")
 	delta := fs.Float64("delta", table.DefaultDelta, "privacy: the delta of --epsilon")
 	noiseSeed := stringFlag(fs, "noise-seed", "", "privacy: seed of --epsilon's noise, for reproducible fits; anyone who knows it can remove the noise (default: a secret seed from the system's random source)")
 	return func(c *common) (pipeline.Input, error) {
@@ -387,7 +387,12 @@ func inputFlags(fs *flag.FlagSet) func(*common) (pipeline.Input, error) {
 			if err != nil {
 				return in, usageError{err}
 			}
-			if *modelType == table.ModelTypeForest {
+			given := false
+			fs.Visit(func(f *flag.Flag) { given = given || f.Name == "model-type" })
+			if !given {
+				in.ModelType = table.ModelTypeNetwork // whatever the default: forest has no private learner
+			}
+			if in.ModelType == table.ModelTypeForest {
 				return in, usageError{errors.New("--epsilon supports --model-type network, copula or independent, not forest (docs/privacy.md)")}
 			}
 			in.Privacy = p

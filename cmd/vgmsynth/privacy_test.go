@@ -15,13 +15,23 @@ import (
 // usage errors.
 func TestFitEpsilon(t *testing.T) {
 	dir := t.TempDir()
-	model := fitExample(t, dir, "--epsilon", "1", "--noise-seed", "7", "--model-type", "network")
+	model := fitExample(t, dir, "--epsilon", "1", "--noise-seed", "7")
 	data, err := os.ReadFile(model)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(string(data), `"epsilon": 1,`) {
 		t.Errorf("model file does not record \"epsilon\": 1")
+	}
+	if !strings.Contains(string(data), `"model_type": "network"`) {
+		t.Errorf("--epsilon without --model-type did not fit a network")
+	}
+	copula := filepath.Join(dir, "copula.json")
+	if code, msg := vgmsynth(t, "fit", "--input", exampleCSV, "--model", copula, "--quiet", "--epsilon", "1", "--noise-seed", "7", "--model-type", "copula"); code != 0 {
+		t.Fatalf("fit --model-type copula --epsilon 1: exit %d: %s", code, msg)
+	}
+	if data, err := os.ReadFile(copula); err != nil || !strings.Contains(string(data), `"model_type": "copula"`) {
+		t.Errorf("--model-type copula --epsilon 1 did not fit a copula (%v)", err)
 	}
 	code, out, msg := runCLI(t, "inspect", "--model", model)
 	if code != 0 {

@@ -11,59 +11,54 @@ type NumberHistogram struct {
 	Counts []float64
 }
 
-// Grids of Numbers.
+// Bins of a released histogram.
 const (
-	// coarseBins cut asinh(x) over [−coarseLimit, coarseLimit] (|x| up
-	// to about 2^90) into bins of 1: near zero a bin is about 1 wide,
-	// further out each spans a factor of e.
-	coarseBins  = 128
-	coarseLimit = 64.0
-	// midBins cut the coarse range into equal bins.
-	midBins = 16
-	// maxFineBins bounds the released histogram's bins.
+	// maxFineBins bounds the released histogram's bins; riceBins times
+	// the cube root of the rows bounds them too (the Rice rule, with more
+	// bins: fewer keep sparse tails out of the noise).
 	maxFineBins = 128
+	riceBins    = 3
+	// Trimming of the histogram's ends, in noise scales (1/ε): the run of
+	// bins above trimFloor whose sum is largest, less end bins under
+	// peelFloor, or under loneFloor when their inner neighbour is under
+	// one noise scale, less the longest end run whose sum is under trimZ
+	// standard deviations of noise.
+	trimFloor = 1.0
+	peelFloor = 2.0
+	loneFloor = 5.0
+	trimZ     = 3.0
 )
 
-// Range releases a range that holds most of x, with no bounds known in
-// advance, in two steps that each count every value once (sensitivity 1
-// each: values outside a step's range count in its end bins) and together
-// spend epsilon:
-//
-//  1. Scale (3ε/5): noisy counts of asinh(x) in 128 bins of 1 over
-//     [−64, 64], a grid fixed in advance (near zero a bin is about 1
-//     wide, further out each spans a factor of e). The range is the run of
-//     bins whose noisy counts exceed twice the noise scale by the most in
-//     sum (a maximum subarray), widened by half its length (at
-//     least a bin) on each side.
-//  2. Range (2ε/5): the same on 16 equal bins of that range, above
-//     the noise scale.
-//
-// The range's ends lie on grids set by released counts: they are no
-// values of x.
-func (n *Noise) Range(x []float64, epsilon float64) (lo, hi float64) {
-	a, b := n.span(x, -coarseLimit, 2*coarseLimit/coarseBins, coarseBins, epsilon*3/5, 2, math.Asinh)
-	lo, hi = math.Sinh(a), math.Sinh(b)
-	return n.span(x, lo, (hi-lo)/midBins, midBins, epsilon*2/5, 1, nil)
-}
-
-// Bins releases noisy counts of x (Laplace, sensitivity 1) in about
-// rows·ε/4 equal bins of [lo, hi] (8 to 128; bins of whole numbers for
-// integers), values outside counted in the end bins. After the fact, the
-// ends are trimmed to the maximum subarray above half the noise scale, and
-// negative counts become zero. rows estimates len(x) (a released count).
-func (n *Noise) Bins(x []float64, lo, hi, epsilon, rows float64, integer bool) NumberHistogram {
-	bins := min(max(int(math.Round(max(rows, 0)*epsilon/4)), 8), maxFineBins)
+// Bins releases noisy counts of x (Laplace, sensitivity 1) in bins over
+// r's range, values outside counted in the end bins: about rows·ε/4 bins
+// (at least 8, at most maxFineBins and riceBins·∛rows). The bins are equal
+// in r.T(x), with zero on an edge when the range holds it; integers have
+// equal bins of whole numbers. After the fact, the ends are trimmed (see
+// trimFloor) and negative counts become zero. rows estimates len(x) (a
+// released count).
+func (n *Noise) Bins(x []float64, r RangeResult, epsilon, rows float64, integer bool) NumberHistogram {
+	rows = max(rows, 0)
+	bins := min(max(int(math.Round(rows*epsilon/4)), 8), maxFineBins, max(8, int(riceBins*math.Cbrt(rows))))
+	lo, hi := r.Lo, r.Hi
+	f, edge := r.T, r.X
+	if integer {
+		f, edge = nil, func(t float64) float64 { return t }
+	} else {
+		lo, hi = r.T(lo), r.T(hi)
+	}
 	width := (hi - lo) / float64(bins)
 	if integer {
 		lo = math.Floor(lo) - 0.5
 		width = max(1, math.Ceil((hi-lo)/float64(bins)))
-		bins = max(1, int(math.Ceil((hi-lo)/width)))
+	} else if lo < 0 && hi > 0 {
+		lo = math.Floor(lo/width) * width
 	}
-	counts := n.binCounts(x, lo, width, bins, epsilon, nil)
-	first, last := mostAbove(counts, 0.5/epsilon)
+	bins = max(1, int(math.Ceil((hi-lo)/width)))
+	counts := n.binCounts(x, lo, width, bins, epsilon, f)
+	first, last := trim(counts, epsilon)
 	h := NumberHistogram{}
 	for i := first; i <= last+1; i++ {
-		h.Edges = append(h.Edges, lo+float64(i)*width)
+		h.Edges = append(h.Edges, edge(lo+float64(i)*width))
 	}
 	for _, c := range counts[first : last+1] {
 		h.Counts = append(h.Counts, max(c, 0))
@@ -71,16 +66,39 @@ func (n *Noise) Bins(x []float64, lo, hi, epsilon, rows float64, integer bool) N
 	return h
 }
 
-// span releases noisy counts of f(x) (x when f is nil) in bins of width
-// from lo, and returns the range of their maximum subarray above floor
-// times the noise scale, widened by half its length (at least a bin) on
-// each side, within the bins.
-func (n *Noise) span(x []float64, lo, width float64, bins int, epsilon, floor float64, f func(float64) float64) (float64, float64) {
-	counts := n.binCounts(x, lo, width, bins, epsilon, f)
-	first, last := mostAbove(counts, floor/epsilon)
-	pad := max(1, (last-first+1)/2)
-	first, last = max(0, first-pad), min(bins-1, last+pad)
-	return lo + float64(first)*width, lo + float64(last+1)*width
+// trim returns the run of noisy counts (noise scale 1/epsilon) that holds
+// the values: see trimFloor.
+func trim(counts []float64, epsilon float64) (first, last int) {
+	first, last = mostAbove(counts, trimFloor/epsilon)
+	peel, lone := peelFloor/epsilon, loneFloor/epsilon
+	drop := func(end, inner int) bool {
+		return counts[end] < peel || (counts[end] < lone && counts[inner] < 1/epsilon)
+	}
+	for first < last && (drop(first, first+1) || drop(last, last-1)) {
+		if drop(first, first+1) {
+			first++
+		} else {
+			last--
+		}
+	}
+	noise := func(from, step int) int {
+		k, sum, m := 0, 0.0, 0
+		for i := from; i >= first && i <= last; i += step {
+			m++
+			sum += counts[i]
+			if sum < trimZ*math.Sqrt(2*float64(m))/epsilon {
+				k = m
+			}
+		}
+		return k
+	}
+	if k := noise(first, 1); first+k <= last {
+		first += k
+	}
+	if k := noise(last, -1); last-k >= first {
+		last -= k
+	}
+	return first, last
 }
 
 // mostAbove returns the run of counts whose sum of counts − floor is
@@ -117,13 +135,26 @@ func (n *Noise) binCounts(x []float64, lo, width float64, bins int, epsilon floa
 	return counts
 }
 
-// Total is the histogram's released row count.
-func (h NumberHistogram) Total() float64 {
-	t := 0.0
-	for _, c := range h.Counts {
-		t += c
+// sumOf is the sum of counts.
+func sumOf(counts []float64) float64 {
+	s := 0.0
+	for _, c := range counts {
+		s += c
 	}
-	return t
+	return s
+}
+
+// Total is the histogram's released row count.
+func (h NumberHistogram) Total() float64 { return sumOf(h.Counts) }
+
+// Add adds c rows at v to the bin that holds v, if any.
+func (h NumberHistogram) Add(v, c float64) {
+	for i := range h.Counts {
+		if v >= h.Edges[i] && v < h.Edges[i+1] {
+			h.Counts[i] += c
+			return
+		}
+	}
 }
 
 // Points spreads the histogram's counts over its bins as evenly spaced

@@ -89,11 +89,12 @@ func TestRangeAndBins(t *testing.T) {
 		x[i] = 1000 + 50*r.NormFloat64()
 	}
 	n := NewNoise(2)
-	lo, hi := n.Range(x, 1)
+	rr := n.Range(x, nil, 1, RangeOptions{Rows: float64(len(x))})
+	lo, hi := rr.Lo, rr.Hi
 	if !(lo < 900 && lo > 200 && hi > 1100 && hi < 3000) {
 		t.Errorf("range %v..%v, want one holding 900..1100 within 200..3000", lo, hi)
 	}
-	h := n.Bins(x, lo, hi, 1, float64(len(x)), false)
+	h := n.Bins(x, rr, 1, float64(len(x)), false)
 	if tot := h.Total(); math.Abs(tot-float64(len(x))) > 300 {
 		t.Errorf("histogram total %v, want about %d", tot, len(x))
 	}

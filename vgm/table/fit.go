@@ -82,6 +82,9 @@ func Fit(s *Summary, opt FitOptions) (*Model, error) {
 		}
 	}
 	rows := s.Ranked()
+	if opt.ModelType == "" && opt.Privacy != nil {
+		opt.ModelType = ModelTypeNetwork // whatever the default: forest has no private learner
+	}
 	if opt.ModelType == "" {
 		opt.ModelType = ModelTypeForest
 	}

@@ -16,8 +16,12 @@ const (
 	// parents; the rest releases the conditional tables.
 	privateStructureShare = 1.0 / 3
 	// privateUsefulness is PrivBayes's θ: a node's table may have at most
-	// rows·ε/θ cells, so that its counts stand out of the noise.
-	privateUsefulness = 4
+	// rows·ε/θ cells, so that its counts stand out of the noise (each
+	// count has noise of standard deviation √2/ε, against rows/cells ≥
+	// θ/ε rows on average; the table is smoothed towards the marginal).
+	// θ = 2 lets a node of three states have two numeric parents of 4
+	// bins at ε = 1 on 1,461 rows.
+	privateUsefulness = 2
 	// privateCandidates bounds the (node, parents) candidates scored per
 	// step of the network's structure (a random subset past it).
 	privateCandidates = 512
