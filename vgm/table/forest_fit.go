@@ -36,14 +36,17 @@ const (
 
 // minLeafFor is the fewest sampled rows in a leaf, for n rows: a floor
 // that keeps every component a summary of several rows, growing with n
-// so that a forest holds at most about forestTrees·2000 leaves. With 5,
+// so that a forest holds at most about forestTrees·1000 leaves. With 5,
 // the leaves of small tables sat so close to their rows that generated
 // rows were nearer the real ones than held-out real rows are (stocks:
-// DCR ratio 0.82, see docs/model.md). With n/1000 (33 rows on 80% of
-// zipcodes), a leaf still mixed zip codes of neighbouring states: GBM
-// detection AUC 0.720, score 0.710, DCR ratio 1.15; with n/2000 0.620,
-// 0.720, 1.03; with n/3000 0.579, 0.707, 1.02.
-func minLeafFor(n int) int { return max(10, n/2000) }
+// DCR ratio 0.82, see docs/model.md). Smaller leaves fool a classifier
+// better on large tables, at a cost in generation speed: on 80% of
+// zipcodes, n/1000 (33 rows) gives GBM detection AUC 0.720, score 0.710,
+// DCR ratio 1.15; n/1500 0.662, 0.695, 1.06; n/2000 0.620, 0.720, 1.03;
+// but on flights-3m's 50,000 rows, 50M rows are generated at 0.79 of the
+// network's rows/s with n/1000 (7,585 leaves), 0.69 with n/1500 (11,543)
+// and 0.64 with n/2000 (15,274), medians of 3 alternating runs.
+func minLeafFor(n int) int { return max(10, n/1000) }
 
 // spreadFloor is the smallest standard deviation of a component's normal
 // score, for leaves of at least minLeaf of n sampled rows: that of the
