@@ -85,9 +85,9 @@ func Example() {
 	// price: float, 2 decimals, 1 atom(s) at 0
 	// city: categorical, 2 categories
 	// 16384 rows, 11% zero prices
-	// 67.39,Oslo
-	// 22.36,Lima
-	// 59.32,Oslo
+	// 66.48,Oslo
+	// 0.00,Lima
+	// 60.37,Oslo
 	// Lima 20, Oslo 60
 }
 
@@ -114,10 +114,10 @@ func ExampleConditional() {
 		fmt.Printf("%s,%s\n", g.AppendText(nil, b, 0, i), g.AppendText(nil, b, 1, i))
 	}
 	// Output:
-	// 61.30,Oslo
-	// 55.48,Oslo
-	// 59.31,Oslo
-	// 20.50,Lima
-	// 23.05,Lima
-	// 18.56,Lima
+	// 54.37,Oslo
+	// 59.64,Oslo
+	// 67.42,Oslo
+	// 24.10,Lima
+	// 16.59,Lima
+	// 19.51,Lima
 }
