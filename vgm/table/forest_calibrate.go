@@ -184,18 +184,6 @@ func spread(mass *[calibrationBins]float64, a, b, m float64) {
 	}
 }
 
-// uAt is component k's u at the uniform p, as generation draws it: read
-// from the component's table of u, or computed in its end intervals.
-func (fn *forestNum) uAt(k int, p float64) float64 {
-	hp := p * uKnots
-	if q := int(hp); q >= 1 && q < uKnots-1 {
-		t := fn.u[k*(uKnots+1) : (k+1)*(uKnots+1)]
-		a := float64(t[q])
-		return a + (hp-float64(q))*(float64(t[q+1])-a)
-	}
-	return fn.cells[k].u(p)
-}
-
 // rakeDiscrete fits the leaves' distributions of each discrete column to
 // the column's own frequencies (counted over every input row where the
 // column has few enough values, Column.Categories), by iterative
@@ -242,6 +230,9 @@ func (f *Forest) rakeDiscrete(m *Model) {
 						d.Probs[x] *= target[st] / share[st]
 					}
 					norm += d.Probs[x]
+				}
+				if norm <= 0 { // every state it holds has no frequency: keep it
+					continue
 				}
 				for x := range d.Probs {
 					d.Probs[x] /= norm

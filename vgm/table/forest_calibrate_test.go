@@ -52,3 +52,16 @@ func ksUniform(u []float64) float64 {
 	slices.Sort(u)
 	return ksTo(u, func(x float64) float64 { return x })
 }
+
+// uAt is component k's u at the uniform p, as generation draws it (the
+// first sweep of forestNum.fill): read from the component's table of u,
+// or computed in its end intervals.
+func (fn *forestNum) uAt(k int, p float64) float64 {
+	hp := p * uKnots
+	if q := int(hp); q >= 1 && q < uKnots-1 {
+		t := fn.u[k*(uKnots+1) : (k+1)*(uKnots+1)]
+		a := float64(t[q])
+		return a + (hp-float64(q))*(float64(t[q+1])-a)
+	}
+	return fn.cells[k].u(p)
+}

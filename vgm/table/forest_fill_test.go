@@ -53,11 +53,7 @@ func fillByRow(g *Generator, b *Block, seed uint64, block int64, n int) {
 				}
 				p = min((p-cell.amass)*cell.arest, 1-0x1p-53)
 			}
-			u := cell.u(p)
-			if q := int(p * uKnots); q >= 1 && q < uKnots-1 {
-				t := fn.u[k*(uKnots+1)+q:]
-				u = float64(t[0]) + (p*uKnots-float64(q))*(float64(t[1])-float64(t[0]))
-			}
+			u := fn.uAt(k, p)
 			if fn.calib != nil {
 				u = fn.calib.at(u)
 			}
