@@ -244,70 +244,23 @@ func calendarPartsOf(secs []float64, offset int) []string {
 	return parts
 }
 
-// code is feature f's code of training row i: sampled rows first, then
-// synthetic ones.
-func (d *forestData) code(syn [][]uint16, f, i int) uint16 {
-	if i < d.n {
-		return d.feats[f].codes[i]
-	}
-	return syn[f][i-d.n]
-}
-
 // trainForest trains forestTrees trees, each against its own draw of
-// forestSynthetic rows per sampled row from the independent marginals,
-// then forestRounds times against rows drawn from the previous forest's
-// leaves, and returns the last forest. The trees differ by their draws:
-// every tree tries every feature at each node, so trees grown against
-// one draw were all but the same tree (a forest of seattle-weather had
-// 136 distinct leaves among its 1,130).
+// forestSynthetic rows per sampled row from the independent marginals.
+// The trees differ by their draws: every tree tries every feature at each
+// node, so trees grown against one draw were all but the same tree (a
+// forest of seattle-weather had 136 distinct leaves among its 1,130).
 func trainForest(d *forestData, minLeaf int, r *rng.Rand) []*tree {
-	syn := make([][]uint16, len(d.feats))
-	for f := range syn {
-		syn[f] = make([]uint16, forestSynthetic*d.n)
-	}
 	var trees []*tree
-	for round := 0; round <= forestRounds; round++ {
-		trees = trees[:0:0]
-		for t := 0; t < forestTrees; t++ {
-			if round == 0 {
-				for f := range syn {
-					for i := range syn[f] {
-						syn[f][i] = d.feats[f].codes[r.Intn(d.n)]
-					}
-				}
+	for range forestTrees {
+		rows := newTrainRows(d, forestSynthetic*d.n)
+		for f := range d.feats {
+			for i := range forestSynthetic * d.n {
+				rows.codes[(d.n+i)*rows.stride+f] = d.feats[f].codes[r.Intn(d.n)]
 			}
-			trees = append(trees, growTree(d, syn, minLeaf, r))
 		}
-		if round < forestRounds {
-			drawFromLeaves(d, trees, syn, r)
-		}
+		trees = append(trees, growTree(d, rows, minLeaf, r))
 	}
 	return trees
-}
-
-// drawFromLeaves fills syn with rows drawn from a forest: a tree, one of
-// its leaves by its share of the sample, then each feature from a random
-// sampled row of that leaf.
-func drawFromLeaves(d *forestData, trees []*tree, syn [][]uint16, r *rng.Rand) {
-	leaves := make([][]leafRows, len(trees))
-	rowLeaf := make([][]int32, len(trees))
-	for t, tr := range trees {
-		leaves[t] = tr.leaves(d)
-		rowLeaf[t] = make([]int32, d.n)
-		for k, l := range leaves[t] {
-			for _, i := range l.rows {
-				rowLeaf[t][i] = int32(k)
-			}
-		}
-	}
-	for i := range syn[0] {
-		t := r.Intn(len(trees))
-		// The leaf of a random sampled row: leaves by their share.
-		rowsOf := leaves[t][rowLeaf[t][r.Intn(d.n)]].rows
-		for f := range d.feats {
-			syn[f][i] = d.feats[f].codes[rowsOf[r.Intn(len(rowsOf))]]
-		}
-	}
 }
 
 // component summarises a leaf's sampled rows as a product distribution.

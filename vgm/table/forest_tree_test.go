@@ -21,7 +21,7 @@ func TestGrowTreeRedraws(t *testing.T) {
 		{col: 1, ordinal: true, card: uCodes + 1, codes: x},
 	}}
 	r := rng.New(3, 0)
-	tr := growTree(d, [][]uint16{{}, {}}, minLeaf, &r)
+	tr := growTree(d, newTrainRows(d, 0), minLeaf, &r)
 	leaves := tr.leaves(d)
 	if len(leaves) < n/(8*minLeaf) {
 		t.Fatalf("%d leaves, want at least %d", len(leaves), n/(8*minLeaf))
@@ -44,9 +44,9 @@ func TestRedraw(t *testing.T) {
 		{codes: []uint16{1, 2, 3, 4}},
 		{codes: []uint16{10, 20, 30, 40}},
 	}}
-	syn := [][]uint16{{7}, {7}}
+	rows := newTrainRows(d, 1) // one synthetic row, codes 0
 	r := rng.New(5, 0)
-	part := redraw(d, syn, []int32{1, 3}, &r)
+	part := redraw(d, rows, []int32{1, 3}, &r)
 	if len(part) != 2+2*forestSynthetic || part[0] != 1 || part[1] != 3 {
 		t.Fatalf("part %v, want rows 1 and 3 and then %d new rows", part, 2*forestSynthetic)
 	}
@@ -55,7 +55,7 @@ func TestRedraw(t *testing.T) {
 			t.Fatalf("new row %d has index %d, want %d", k, i, d.n+1+k)
 		}
 		for f, want := range [][2]uint16{{2, 4}, {20, 40}} {
-			if c := d.code(syn, f, int(i)); c != want[0] && c != want[1] {
+			if c := rows.code(f, int(i)); c != want[0] && c != want[1] {
 				t.Errorf("new row %d, feature %d: code %d, want %d or %d", k, f, c, want[0], want[1])
 			}
 		}
