@@ -85,9 +85,9 @@ func Example() {
 	// price: float, 2 decimals, 1 atom(s) at 0
 	// city: categorical, 2 categories
 	// 16384 rows, 11% zero prices
-	// 66.48,Oslo
 	// 0.00,Lima
-	// 60.37,Oslo
+	// 19.93,Lima
+	// 58.96,Oslo
 	// Lima 20, Oslo 60
 }
 
@@ -114,10 +114,10 @@ func ExampleConditional() {
 		fmt.Printf("%s,%s\n", g.AppendText(nil, b, 0, i), g.AppendText(nil, b, 1, i))
 	}
 	// Output:
-	// 54.37,Oslo
-	// 59.64,Oslo
-	// 67.42,Oslo
-	// 24.10,Lima
-	// 16.59,Lima
-	// 19.51,Lima
+	// 63.95,Oslo
+	// 57.43,Oslo
+	// 59.56,Oslo
+	// 22.64,Lima
+	// 14.53,Lima
+	// 20.56,Lima
 }

@@ -57,6 +57,20 @@ func (fg *forestGen) calibrate(f *Forest) {
 	}
 }
 
+// calibrationMargin is how much closer to the uniform than to H, in
+// units of 1/√n of Kolmogorov-Smirnov distance, a column's sampled u must
+// be for calibration. Calibration moves every drawn value of the column
+// by the same monotone map, across the boxes of the leaves it was drawn
+// in, so it trades the column's dependence on others for its marginal.
+// With no margin, on 80% of zipcodes the zip code was calibrated in one
+// fit of two (its sample 0.0070 from the uniform and 0.0074 from H, of
+// 33,639 values), and in that fit the zip codes drawn no longer matched
+// their states and counties: GBM detection AUC 0.805 against 0.730
+// without. With the margin, SDMetrics-style scores (80% split, 20,000
+// rows, seed 1) move by less than 0.003: seattle-weather 0.9757 ->
+// 0.9741, penguins 0.9501 -> 0.9473, weather 0.9679 -> 0.9673.
+const calibrationMargin = 1.0
+
 func forestWeights(f *Forest) []float64 {
 	w := make([]float64, len(f.Components))
 	for k := range f.Components {
@@ -105,7 +119,7 @@ func (d *forestData) chooseCalibrated(m *Model) error {
 			continue
 		}
 		slices.Sort(u)
-		if ksTo(u, func(x float64) float64 { return x }) < ksTo(u, h.at) {
+		if ksTo(u, func(x float64) float64 { return x })+calibrationMargin/math.Sqrt(float64(len(u))) < ksTo(u, h.at) {
 			m.Forest.Calibrated = append(m.Forest.Calibrated, j)
 		}
 	}
