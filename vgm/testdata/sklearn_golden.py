@@ -50,6 +50,13 @@ and weights_, means_ and sqrt(covariances_) are recorded after each.
 
 times one fit on the first column of a gzipped CSV instead (used for the
 1M-value timing comparison; see mkflights.go -every 3).
+
+    /usr/bin/python3 vgm/testdata/sklearn_golden.py --bimodal
+
+writes bimodal.csv (5,000 rounded draws, 60% from N(20, 3) and 40% from
+N(120, 30), numpy default_rng(11)) and sklearn_bimodal.json: held-out
+thresholded plug-in scores of ten fits (random_state 0 to 9) and their
+median, which TestSklearnBimodal compares with the median of vgm's seeds.
 """
 
 import argparse
@@ -195,11 +202,54 @@ def time_fit(path):
     }, indent=1))
 
 
+def bimodal():
+    """Writes bimodal.csv, a bimodal integer column, and sklearn_bimodal.json:
+    the thresholded plug-in held-out log density of fits with random_state
+    0 to BIMODAL_SEEDS-1, and their median."""
+    rng = np.random.default_rng(11)
+    n = 5000
+    low = rng.random(n) < 0.6
+    x = np.where(low, np.round(rng.normal(20, 3, n)), np.round(rng.normal(120, 30, n)))
+    x = np.clip(x, 0, None).astype(int)
+    with open(os.path.join(HERE, "bimodal.csv"), "w") as f:
+        f.write("v\n")
+        f.writelines(f"{v}\n" for v in x)
+    train, held = split(x.astype(float))
+    lls, iters = [], []
+    for seed in range(BIMODAL_SEEDS):
+        gm = model().set_params(random_state=seed).fit(train.reshape(-1, 1))
+        w = gm.weights_
+        keep = w > THRESHOLD
+        lls.append(plugin_ll(w[keep] / w[keep].sum(), gm.means_.ravel()[keep],
+                             np.sqrt(gm.covariances_.ravel())[keep], held))
+        iters.append(int(gm.n_iter_))
+    out = {
+        "sklearn_version": sklearn.__version__,
+        "distinct": int(len(np.unique(x))),
+        "n_train": int(len(train)),
+        "n_heldout": int(len(held)),
+        "n_iter": iters,
+        "plugin_ll_thresh": lls,
+        "median": float(np.median(lls)),
+    }
+    with open(os.path.join(HERE, "sklearn_bimodal.json"), "w") as f:
+        json.dump(out, f, indent=1)
+        f.write("\n")
+
+
+BIMODAL_SEEDS = 10
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--bimodal", action="store_true",
+                    help="write bimodal.csv and sklearn_bimodal.json instead (see bimodal)")
     ap.add_argument("--seattle", help="recreate seattle.csv from this seattle-weather.csv")
     ap.add_argument("--time", help="time one fit on the first column of this CSV instead")
     args = ap.parse_args()
+    if args.bimodal:
+        bimodal()
+        return
     if args.time:
         time_fit(args.time)
         return
