@@ -94,11 +94,14 @@ func growTree(d *forestData, rows *trainRows, minLeaf int, r *rng.Rand) *tree {
 	// realAll and synAll count codes per feature: feature f's code c at
 	// offset[f]+c.
 	offset := make([]int, len(d.feats)+1)
+	maxCard := 0
 	for f := range d.feats {
 		offset[f+1] = offset[f] + d.feats[f].card
+		maxCard = max(maxCard, d.feats[f].card)
 	}
 	realAll := make([]float64, offset[len(d.feats)])
 	synAll := make([]float64, offset[len(d.feats)])
+	seqBuf := make([]int, 0, maxCard) // a feature's codes present in a node
 	for len(stack) > 0 {
 		tk := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -145,7 +148,7 @@ func growTree(d *forestData, rows *trainRows, minLeaf int, r *rng.Rand) *tree {
 			f := order[k]
 			feat := &d.feats[f]
 			realC, synC := realAll[offset[f]:offset[f+1]], synAll[offset[f]:offset[f+1]]
-			seq := make([]int, 0, feat.card)
+			seq := seqBuf[:0]
 			for c := 0; c < feat.card; c++ {
 				if realC[c]+synC[c] > 0 {
 					seq = append(seq, c)

@@ -1,6 +1,9 @@
 package table
 
 import (
+	"bytes"
+	"encoding/json"
+	"runtime"
 	"testing"
 
 	"github.com/vgmsynth/vgmsynth/vgm/rng"
@@ -59,5 +62,27 @@ func TestRedraw(t *testing.T) {
 				t.Errorf("new row %d, feature %d: code %d, want %d or %d", k, f, c, want[0], want[1])
 			}
 		}
+	}
+}
+
+// TestForestSameOnAnyCores checks that the forest is the same whether its
+// trees are grown on one core or on several (each tree has its own random
+// stream).
+func TestForestSameOnAnyCores(t *testing.T) {
+	prev := runtime.GOMAXPROCS(1)
+	one := fitExample(t, ModelTypeForest, 1461)
+	runtime.GOMAXPROCS(4)
+	four := fitExample(t, ModelTypeForest, 1461)
+	runtime.GOMAXPROCS(prev)
+	a, err := json.Marshal(one.Forest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(four.Forest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a, b) {
+		t.Errorf("forest on 1 core (%d components) differs from forest on 4 (%d)", len(one.Forest.Components), len(four.Forest.Components))
 	}
 }

@@ -202,6 +202,9 @@ def time_fit(path):
     }, indent=1))
 
 
+BIMODAL_SEEDS = 10
+
+
 def bimodal():
     """Writes bimodal.csv, a bimodal integer column, and sklearn_bimodal.json:
     the thresholded plug-in held-out log density of fits with random_state
@@ -235,9 +238,6 @@ def bimodal():
     with open(os.path.join(HERE, "sklearn_bimodal.json"), "w") as f:
         json.dump(out, f, indent=1)
         f.write("\n")
-
-
-BIMODAL_SEEDS = 10
 
 
 def main():
